@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Throttling;
+using OwlFactory.GrainInterfaces.Accounts;
+
+namespace OwlFactory.ApiHost.Accounts;
+
+public static class AuthEndpoints
+{
+    public static RouteGroupBuilder MapAuthEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/auth").WithTags("Auth").AllowAnonymous();
+        group.MapPost("/register", RegisterAsync).WithSummary("Create an account");
+        group.MapPost("/login", LoginAsync).WithSummary("Exchange email and password for a bearer token");
+        return group;
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RegisterAsync(
+        RegisterRequest request, IClusterClient client, ClientThrottle throttle, HttpContext http)
+    {
+        if (!await throttle.TryRegisterAsync(http))
+        {
+            return ApiResults.RateLimited(throttle.WindowSeconds);
+        }
+
+        var result = await client.GetGrain<IUserGrain>(Guid.CreateVersion7())
+            .RegisterAsync(new RegisterCommand(request.Email!, request.Username!, request.Password!, request.FullName, UserRole.User));
+        return result.Status switch
+        {
+            AccountStatus.Ok => ApiResults.Created(UserResponse.From(result.Profile!), "registered"),
+            AccountStatus.EmailTaken => ApiResults.Conflict("Email is already registered", "email"),
+            AccountStatus.UsernameTaken => ApiResults.Conflict("Username is already taken", "username"),
+            _ => ApiResults.Conflict("Account already exists"),
+        };
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<LoginResponse>>, JsonHttpResult<ApiErrorEnvelope>>> LoginAsync(
+        LoginRequest request, IClusterClient client, UserDirectory directory, ClientThrottle throttle, TokenIssuer tokens,
+        HttpContext http, CancellationToken cancellationToken)
+    {
+        if (await throttle.LoginBlockedAsync(http))
+        {
+            return ApiResults.RateLimited(throttle.WindowSeconds);
+        }
+
+        // An unknown email still goes through a grain's password check (against no account), so both failures
+        // cost the same time and answer the same way.
+        var userId = await directory.FindIdByEmailAsync(request.Email!, cancellationToken) ?? Guid.Empty;
+        var result = await client.GetGrain<IUserGrain>(userId).LoginAsync(request.Password!);
+        switch (result.Status)
+        {
+            case AccountStatus.Ok:
+                var p = result.Profile!;
+                var token = tokens.Issue(p.Id, p.Role, result.TokenVersion);
+                return ApiResults.Ok(new LoginResponse(token.AccessToken, token.TokenType, token.ExpiresIn,
+                    new LoginUser(p.Id, p.Email, p.Username, p.Role)), "logged in");
+            case AccountStatus.Deactivated:
+                return ApiResults.AccessDenied("This account is deactivated");
+            default:
+                await throttle.RecordLoginFailureAsync(http);
+                return ApiResults.InvalidCredentials("Invalid email or password");
+        }
+    }
+}

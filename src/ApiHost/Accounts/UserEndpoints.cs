@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Accounts;
+
+namespace OwlFactory.ApiHost.Accounts;
+
+public static class UserEndpoints
+{
+    public static RouteGroupBuilder MapUserEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
+        group.MapGet("/me", GetMeAsync).WithSummary("The signed-in account");
+        group.MapPut("/me", UpdateMeAsync).WithSummary("Change username and/or full name");
+        group.MapPost("/change-password", ChangePasswordAsync).WithSummary("Change the password; earlier tokens stop working");
+        group.MapGet("/stats", GetStatsAsync).WithSummary("The signed-in account's task and spending figures");
+        return group;
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetMeAsync(
+        IClusterClient client, ClaimsPrincipal user)
+    {
+        var profile = await client.GetGrain<IUserGrain>(user.GetUserId()).GetProfileAsync();
+        return profile is null ? ApiResults.NotFound("User") : ApiResults.Ok(UserResponse.From(profile));
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateMeAsync(
+        UpdateProfileRequest request, IClusterClient client, ClaimsPrincipal user)
+    {
+        var result = await client.GetGrain<IUserGrain>(user.GetUserId()).UpdateProfileAsync(request.Username, request.FullName);
+        return result.Status switch
+        {
+            AccountStatus.Ok => ApiResults.Ok(UserResponse.From(result.Profile!), "updated"),
+            AccountStatus.UsernameTaken => ApiResults.Conflict("Username is already taken", "username"),
+            _ => ApiResults.NotFound("User"),
+        };
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<LoginResponse>>, JsonHttpResult<ApiErrorEnvelope>>> ChangePasswordAsync(
+        ChangePasswordRequest request, IClusterClient client, TokenIssuer tokens, ClaimsPrincipal user)
+    {
+        var result = await client.GetGrain<IUserGrain>(user.GetUserId()).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!);
+        switch (result.Status)
+        {
+            case AccountStatus.Ok:
+                // Every earlier token is revoked, this one included; the answer carries a fresh one.
+                var p = result.Profile!;
+                var token = tokens.Issue(p.Id, p.Role, result.TokenVersion);
+                return ApiResults.Ok(new LoginResponse(token.AccessToken, token.TokenType, token.ExpiresIn,
+                    new LoginUser(p.Id, p.Email, p.Username, p.Role)), "password changed");
+            case AccountStatus.WrongPassword:
+                return ApiResults.Validation("current_password", "is incorrect");
+            default:
+                return ApiResults.NotFound("User");
+        }
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserStatsResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetStatsAsync(
+        IClusterClient client, ClaimsPrincipal user)
+    {
+        var stats = await client.GetGrain<IUserGrain>(user.GetUserId()).GetStatsAsync();
+        return stats is null
+            ? ApiResults.NotFound("User")
+            : ApiResults.Ok(new UserStatsResponse(stats.TotalTasks, stats.CompletedTasks, stats.FailedTasks,
+                stats.TotalCost, stats.CurrentBalance, stats.LastTaskDate));
+    }
+}

@@ -1,0 +1,18 @@
+using System.Security.Claims;
+
+namespace OwlFactory.ApiHost.Auth;
+
+/// <summary>The claims Owl Factory puts in its tokens, and how endpoints read them.</summary>
+public static class OwlClaims
+{
+    public const string Subject = "sub";
+    public const string Role = "role";
+
+    /// <summary>The account's token version at issue time; a token whose version is behind the account's is revoked.</summary>
+    public const string TokenVersion = "ver";
+
+    public const string AdminPolicy = "admin";
+
+    public static Guid GetUserId(this ClaimsPrincipal user)
+        => Guid.Parse(user.FindFirstValue(Subject) ?? throw new InvalidOperationException("The principal has no subject."));
+}

@@ -1,0 +1,31 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using OwlFactory.GrainInterfaces.Accounts;
+
+namespace OwlFactory.ApiHost.Auth;
+
+/// <summary>
+/// Runs after a token's signature and lifetime check: asks the account's grain whether the token is still good, so a
+/// password change, deactivation or role change revokes earlier tokens at once, on every API host.
+/// </summary>
+internal static class SessionValidator
+{
+    public static async Task OnTokenValidated(TokenValidatedContext context)
+    {
+        var principal = context.Principal!;
+        if (!Guid.TryParse(principal.FindFirstValue(OwlClaims.Subject), out var userId)
+            || !int.TryParse(principal.FindFirstValue(OwlClaims.TokenVersion), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            context.Fail("The token does not name an account.");
+            return;
+        }
+
+        var client = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
+        var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
+        if (session is null || !session.IsActive || session.TokenVersion != version)
+        {
+            context.Fail("The token has been revoked.");
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using Orleans.Configuration;
+using OwlFactory.ApiHost;
+using OwlFactory.ApiHost.Accounts;
+using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Health;
+using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Throttling;
+using OwlFactory.GrainInterfaces;
+using OwlFactory.GrainInterfaces.Accounts;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var connectionString = builder.Configuration.GetConnectionString("Owl")
+    ?? throw new InvalidOperationException("ConnectionStrings:Owl is not set.");
+
+// The cluster: an Orleans client that finds gateways in PostgreSQL. The host starts without waiting for it, so
+// /api/health can say "not ready" until a silo appears.
+var cluster = builder.Configuration.GetSection(ClusterClientSettings.Section).Get<ClusterClientSettings>() ?? new ClusterClientSettings();
+builder.UseOrleansClient(client =>
+{
+    client.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = cluster.ClusterId;
+        o.ServiceId = cluster.ServiceId;
+    });
+    client.UseAdoNetClustering(o =>
+    {
+        o.Invariant = OwlConstants.AdoInvariant;
+        o.ConnectionString = connectionString;
+    });
+    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+    client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+        return true;
+    });
+    client.AddMemoryStreams(OwlConstants.StreamProvider);
+});
+builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+
+// HTTP: snake_case JSON, a 1 MiB body limit, bad input thrown to the one exception handler.
+builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.Services.ConfigureHttpJsonOptions(o =>
+{
+    o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+    o.SerializerOptions.DictionaryKeyPolicy = null;
+});
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.AddProblemDetails();
+builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
+builder.Services.AddOpenApi();
+
+// Auth: HS256 bearer tokens, re-checked against the account's grain on every request.
+builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<SigningKeyProvider>();
+builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+    .Configure<IOptions<AuthSettings>, SigningKeyProvider>((o, auth, keys) =>
+    {
+        o.MapInboundClaims = false;
+        o.TokenValidationParameters = new TokenValidationParameters
+        {
+            ValidIssuer = auth.Value.Issuer,
+            ValidAudience = auth.Value.Audience,
+            IssuerSigningKey = keys.Key,
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            NameClaimType = OwlClaims.Subject,
+            RoleClaimType = OwlClaims.Role,
+            ClockSkew = TimeSpan.FromSeconds(30),
+        };
+        o.Events = new JwtBearerEvents { OnTokenValidated = SessionValidator.OnTokenValidated };
+    });
+builder.Services.AddAuthorizationBuilder()
+    .AddPolicy(OwlClaims.AdminPolicy, p => p.RequireRole(UserRole.Admin, UserRole.SuperAdmin));
+
+builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton<ClientThrottle>();
+builder.Services.AddSingleton<UserDirectory>();
+
+var app = builder.Build();
+
+app.UseForwardedHeaders();
+app.UseExceptionHandler();
+app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+
+var api = app.MapGroup("").AddEndpointFilterFactory(ValidationFilter.Create);
+api.MapHealthEndpoints();
+api.MapAuthEndpoints();
+api.MapUserEndpoints();
+
+app.Run();

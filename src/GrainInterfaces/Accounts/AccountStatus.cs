@@ -1,0 +1,13 @@
+namespace OwlFactory.GrainInterfaces.Accounts;
+
+[GenerateSerializer, Alias("owl.AccountStatus")]
+public enum AccountStatus
+{
+    Ok = 0,
+    NotFound = 1,
+    EmailTaken = 2,
+    UsernameTaken = 3,
+    WrongPassword = 4,
+    Deactivated = 5,
+    AlreadyExists = 6,
+}

@@ -1,0 +1,152 @@
+using Orleans.Storage;
+using OwlFactory.GrainInterfaces.Accounts;
+
+namespace OwlFactory.Grains.Accounts;
+
+public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUserGrain
+{
+    private UserState? _state;
+
+    private Guid Id => this.GetPrimaryKey();
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+        => _state = await store.LoadAsync(Id, cancellationToken);
+
+    public async Task<RegisterResult> RegisterAsync(RegisterCommand command)
+    {
+        if (_state is not null)
+        {
+            return new RegisterResult(AccountStatus.AlreadyExists, null);
+        }
+
+        var now = Now();
+        var state = new UserState
+        {
+            Email = command.Email.Trim(),
+            Username = command.Username.Trim(),
+            FullName = command.FullName,
+            PasswordHash = PasswordHasher.Hash(command.Password),
+            Role = command.Role,
+            IsActive = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var outcome = await store.InsertAsync(Id, state);
+        if (outcome != UserWriteOutcome.Written)
+        {
+            return new RegisterResult(ToStatus(outcome), null);
+        }
+
+        _state = state;
+        return new RegisterResult(AccountStatus.Ok, ToProfile(state));
+    }
+
+    public async Task<LoginResult> LoginAsync(string password)
+    {
+        if (_state is null)
+        {
+            // Spend the time a real check takes, so an unknown email cannot be told from a wrong password.
+            PasswordHasher.Verify(password, PasswordHasher.Decoy);
+            return new LoginResult(AccountStatus.NotFound, null, 0);
+        }
+
+        if (!PasswordHasher.Verify(password, _state.PasswordHash))
+        {
+            return new LoginResult(AccountStatus.WrongPassword, null, 0);
+        }
+
+        if (!_state.IsActive)
+        {
+            return new LoginResult(AccountStatus.Deactivated, null, 0);
+        }
+
+        var next = _state.Copy();
+        next.LastLogin = Now();
+        await WriteAsync(next);
+        return new LoginResult(AccountStatus.Ok, ToProfile(next), next.TokenVersion);
+    }
+
+    public Task<UserSession?> GetSessionAsync()
+        => Task.FromResult(_state is null ? null : new UserSession(_state.Role, _state.IsActive, _state.TokenVersion));
+
+    public Task<UserProfile?> GetProfileAsync()
+        => Task.FromResult(_state is null ? null : ToProfile(_state));
+
+    public async Task<AccountResult> UpdateProfileAsync(string? username, string? fullName)
+    {
+        if (_state is null)
+        {
+            return new AccountResult(AccountStatus.NotFound);
+        }
+
+        var next = _state.Copy();
+        next.Username = username?.Trim() ?? next.Username;
+        next.FullName = fullName ?? next.FullName;
+        next.UpdatedAt = Now();
+        var outcome = await WriteAsync(next);
+        return outcome == UserWriteOutcome.Written
+            ? new AccountResult(AccountStatus.Ok, ToProfile(next))
+            : new AccountResult(ToStatus(outcome));
+    }
+
+    public async Task<LoginResult> ChangePasswordAsync(string currentPassword, string newPassword)
+    {
+        if (_state is null)
+        {
+            return new LoginResult(AccountStatus.NotFound, null, 0);
+        }
+
+        if (!PasswordHasher.Verify(currentPassword, _state.PasswordHash))
+        {
+            return new LoginResult(AccountStatus.WrongPassword, null, 0);
+        }
+
+        var next = _state.Copy();
+        next.PasswordHash = PasswordHasher.Hash(newPassword);
+        next.TokenVersion++;
+        next.UpdatedAt = Now();
+        await WriteAsync(next);
+        return new LoginResult(AccountStatus.Ok, ToProfile(next), next.TokenVersion);
+    }
+
+    public Task<UserStats?> GetStatsAsync()
+        => Task.FromResult(_state is null ? null : new UserStats(0, 0, 0, 0m, _state.Balance, null));
+
+    private async Task<UserWriteOutcome> WriteAsync(UserState next)
+    {
+        try
+        {
+            var outcome = await store.UpdateAsync(Id, next);
+            if (outcome == UserWriteOutcome.Written)
+            {
+                _state = next;
+            }
+
+            return outcome;
+        }
+        catch (InconsistentStateException)
+        {
+            // Our copy is stale (a write whose answer was lost, or a second activation): reload on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private DateTime Now()
+    {
+        // Truncated to what PostgreSQL keeps, so a reloaded row equals the one in memory.
+        var now = clock.GetUtcNow().UtcDateTime;
+        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+
+    private UserProfile ToProfile(UserState s) => new(
+        Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance, 0, s.CreatedAt, s.UpdatedAt, s.LastLogin);
+
+    private static AccountStatus ToStatus(UserWriteOutcome outcome) => outcome switch
+    {
+        UserWriteOutcome.EmailTaken => AccountStatus.EmailTaken,
+        UserWriteOutcome.UsernameTaken => AccountStatus.UsernameTaken,
+        UserWriteOutcome.AlreadyExists => AccountStatus.AlreadyExists,
+        _ => AccountStatus.Ok,
+    };
+}

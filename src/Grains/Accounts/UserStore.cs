@@ -1,0 +1,117 @@
+using Npgsql;
+using NpgsqlTypes;
+using Orleans.Storage;
+
+namespace OwlFactory.Grains.Accounts;
+
+/// <summary>
+/// Reads and writes a <see cref="UserGrain"/>'s row of the <c>users</c> table. The row is both the grain's durable
+/// state and what the API's lists query, so there is no second copy to keep in step. Writes are guarded by the row's
+/// version; the unique indexes on lower(email) and lower(username) decide races between registrations.
+/// </summary>
+public sealed class UserStore(NpgsqlDataSource dataSource)
+{
+    private const string Columns =
+        "email, username, full_name, password_hash, role, is_active, balance, token_version, created_at, updated_at, last_login, version";
+
+    public async Task<UserState?> LoadAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM users WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new UserState
+        {
+            Email = reader.GetString(0),
+            Username = reader.GetString(1),
+            FullName = reader.IsDBNull(2) ? null : reader.GetString(2),
+            PasswordHash = reader.GetString(3),
+            Role = reader.GetString(4),
+            IsActive = reader.GetBoolean(5),
+            Balance = reader.GetDecimal(6),
+            TokenVersion = reader.GetInt32(7),
+            CreatedAt = reader.GetDateTime(8),
+            UpdatedAt = reader.GetDateTime(9),
+            LastLogin = reader.IsDBNull(10) ? null : reader.GetDateTime(10),
+            Version = reader.GetInt64(11),
+        };
+    }
+
+    /// <summary>Inserts the row; on success <paramref name="state"/>'s version becomes 1.</summary>
+    public async Task<UserWriteOutcome> InsertAsync(Guid id, UserState state)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"INSERT INTO users (id, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)");
+        AddParameters(command, id, state);
+        try
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return e.ConstraintName switch
+            {
+                "ux_users_email" => UserWriteOutcome.EmailTaken,
+                "ux_users_username" => UserWriteOutcome.UsernameTaken,
+                _ => UserWriteOutcome.AlreadyExists,
+            };
+        }
+
+        state.Version = 1;
+        return UserWriteOutcome.Written;
+    }
+
+    /// <summary>
+    /// Writes the row if it is still at <paramref name="state"/>'s version, then bumps that version. A row written by
+    /// someone else in between is a bug or a split brain, not a business outcome: it throws.
+    /// </summary>
+    public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state)
+    {
+        await using var command = dataSource.CreateCommand(
+            """
+            UPDATE users SET email = $2, username = $3, full_name = $4, password_hash = $5, role = $6, is_active = $7,
+                balance = $8, token_version = $9, created_at = $10, updated_at = $11, last_login = $12, version = version + 1
+            WHERE id = $1 AND version = $13
+            """);
+        AddParameters(command, id, state);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
+        int rows;
+        try
+        {
+            rows = await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return e.ConstraintName == "ux_users_email" ? UserWriteOutcome.EmailTaken : UserWriteOutcome.UsernameTaken;
+        }
+
+        if (rows == 0)
+        {
+            throw new InconsistentStateException($"users row {id} is no longer at version {state.Version}");
+        }
+
+        state.Version++;
+        return UserWriteOutcome.Written;
+    }
+
+    private static void AddParameters(NpgsqlCommand command, Guid id, UserState state)
+    {
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state.Email });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state.Username });
+        p.Add(new NpgsqlParameter { Value = (object?)state.FullName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state.PasswordHash });
+        p.Add(new NpgsqlParameter<string> { TypedValue = state.Role });
+        p.Add(new NpgsqlParameter<bool> { TypedValue = state.IsActive });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = state.Balance });
+        p.Add(new NpgsqlParameter<int> { TypedValue = state.TokenVersion });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = state.CreatedAt });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = state.UpdatedAt });
+        p.Add(new NpgsqlParameter { Value = (object?)state.LastLogin ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+    }
+}

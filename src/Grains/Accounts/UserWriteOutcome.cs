@@ -1,0 +1,9 @@
+namespace OwlFactory.Grains.Accounts;
+
+public enum UserWriteOutcome
+{
+    Written,
+    EmailTaken,
+    UsernameTaken,
+    AlreadyExists,
+}

@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace OwlFactory.Silo;
+
+/// <summary>Where this silo sits in the cluster. Bound from <c>Owl:Cluster</c>.</summary>
+public sealed class ClusterSettings
+{
+    public const string Section = "Owl:Cluster";
+
+    /// <summary>Silos and clients with the same cluster id form one cluster.</summary>
+    [Required]
+    public string ClusterId { get; set; } = "owl";
+
+    /// <summary>Keys grain storage and reminders: keep it stable across deployments.</summary>
+    [Required]
+    public string ServiceId { get; set; } = "owl-factory";
+
+    /// <summary>The address other silos and clients reach this silo on.</summary>
+    [Required]
+    public string AdvertisedIp { get; set; } = "127.0.0.1";
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using OwlFactory.Database;
+using OwlFactory.Silo;
+using OwlFactory.Silo.Accounts;
+
+// The content root is the program's folder, so appsettings.json is found whatever the working directory.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var connectionString = builder.Configuration.GetConnectionString("Owl")
+    ?? throw new InvalidOperationException("ConnectionStrings:Owl is not set.");
+
+if (args is ["migrate", ..])
+{
+    await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: true);
+    return;
+}
+
+if (builder.Configuration.GetValue("Owl:Database:MigrateOnStart", true))
+{
+    await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: false);
+}
+
+builder.Services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddOptions<BootstrapSettings>().BindConfiguration(BootstrapSettings.Section);
+var cluster = builder.Configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+
+builder.UseOrleans(silo =>
+{
+    silo.Configure<ClusterOptions>(o =>
+    {
+        o.ClusterId = cluster.ClusterId;
+        o.ServiceId = cluster.ServiceId;
+    });
+    silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+    silo.UseOwlClustering(connectionString);
+    silo.AddOwlGrains(connectionString);
+});
+
+// Registered after UseOrleans, so it starts once the silo is up.
+builder.Services.AddHostedService<AdminBootstrapper>();
+
+await builder.Build().RunAsync();

@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Net;
+using OwlFactory.Tests.Infrastructure;
+
+namespace OwlFactory.Tests.Http;
+
+[Collection(RestartGroup.Name)]
+public sealed class RestartHttpTests(TwoSiloSystemFixture system) : IDisposable
+{
+    private readonly OwlApiClient _api = system.CreateClient();
+
+    public void Dispose() => _api.Dispose();
+
+    [Fact]
+    public async Task Health_TwoSiloProcesses_FormOneCluster()
+    {
+        var call = await _api.GetAsync("/api/health");
+
+        Assert.Equal(HttpStatusCode.OK, call.Status);
+        Assert.Equal(2, call.Data["active_silos"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Accounts_AfterEveryProcessIsKilledAndRestarted_AreAllThere()
+    {
+        var user = await _api.CreateUserAsync();
+        await _api.PutAsync("/api/users/me", new { full_name = "Survivor" }, user.Token);
+        var before = (await _api.GetAsync("/api/users/me", user.Token)).Data.ToJsonString();
+
+        await system.RestartAllAsync();
+
+        // The old token is still valid: nothing revoked it, and the signing key is configuration, not memory.
+        var after = await _api.GetAsync("/api/users/me", user.Token);
+        Assert.Equal(HttpStatusCode.OK, after.Status);
+        Assert.Equal(before, after.Data.ToJsonString());
+        Assert.NotNull(await _api.LoginAsync(user.Email, user.Password));
+        var duplicate = await _api.PostAsync("/api/auth/register",
+            new { email = user.Email, username = "x" + Guid.NewGuid().ToString("N")[..10], password = "password123" });
+        Assert.Equal(HttpStatusCode.Conflict, duplicate.Status);
+    }
+
+    [Fact]
+    public async Task Requests_WhileNoSiloRuns_Answer503Promptly_AndRecoverWhenSilosReturn()
+    {
+        var user = await _api.CreateUserAsync();
+        system.KillSilos();
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            var during = await _api.GetAsync("/api/users/me", user.Token);
+            watch.Stop();
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, during.Status);
+            Assert.Equal("SERVER_UNAVAILABLE", during.ErrorCode);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"took {watch.Elapsed}");
+            var health = await _api.GetAsync("/api/health");
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, health.Status);
+        }
+        finally
+        {
+            system.StartSilos();
+            await system.WaitReadyAsync(2);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/users/me", user.Token)).Status);
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace OwlFactory.Tests.Infrastructure;
+
+/// <summary>A silo or API host running as its own process, from the solution's build output.</summary>
+public sealed class OwlProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private OwlProcess(Process process) => _process = process;
+
+    public string Name { get; private init; } = "";
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The last lines the process printed, for failure messages.</summary>
+    public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(60));
+
+    public static OwlProcess Start(string project, string name, IDictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("dotnet", BuildOutput(project))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var owl = new OwlProcess(process) { Name = name };
+        process.OutputDataReceived += (_, e) => owl.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => owl.Keep(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return owl;
+    }
+
+    /// <summary>Ends the process at once, as a crash or <c>kill -9</c> would.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 500)
+        {
+            _output.TryDequeue(out _);
+        }
+    }
+
+    /// <summary>src/{Project}/bin/{Configuration}/net10.0/OwlFactory.{Project}.dll, the configuration being the tests' own.</summary>
+    private static string BuildOutput(string project)
+    {
+        var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testDirectory.Parent!.Name;
+        var root = testDirectory;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OwlFactory.sln")))
+        {
+            root = root.Parent;
+        }
+
+        if (root is null)
+        {
+            throw new InvalidOperationException("OwlFactory.sln not found above " + AppContext.BaseDirectory);
+        }
+
+        var path = Path.Combine(root.FullName, "src", project, "bin", configuration, testDirectory.Name, $"OwlFactory.{project}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first", path);
+    }
+}

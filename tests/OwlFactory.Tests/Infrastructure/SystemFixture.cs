@@ -1,0 +1,151 @@
+using System.Net;
+
+namespace OwlFactory.Tests.Infrastructure;
+
+/// <summary>
+/// The whole system as separate processes, the way <c>./owl run</c> starts it: silo process(es) and an API host on
+/// the real PostgreSQL, talked to over real HTTP. Each fixture is its own cluster (its own cluster id).
+/// </summary>
+public class SystemFixture : IAsyncLifetime
+{
+    private readonly List<OwlProcess> _silos = [];
+    private readonly string _clusterId = $"http-tests-{Guid.NewGuid():N}";
+    private readonly int _apiPort = FreePort.Next();
+    private readonly Dictionary<int, (int Silo, int Gateway)> _siloPorts = [];
+    private OwlProcess? _api;
+
+    protected virtual int SiloCount => 1;
+
+    public Uri BaseAddress => new($"http://127.0.0.1:{_apiPort}");
+
+    public virtual async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureMigratedAsync();
+        StartSilos();
+        StartApi();
+        await WaitReadyAsync(SiloCount);
+    }
+
+    public Task DisposeAsync()
+    {
+        StopAll();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>An HTTP client that looks like its own client to the per-client rate limits (a forwarded address from a trusted local proxy).</summary>
+    public OwlApiClient CreateClient() => new(new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) });
+
+    public void KillSilos()
+    {
+        foreach (var silo in _silos)
+        {
+            silo.Dispose();
+        }
+
+        _silos.Clear();
+    }
+
+    public void StopAll()
+    {
+        _api?.Dispose();
+        _api = null;
+        KillSilos();
+    }
+
+    public async Task RestartAllAsync()
+    {
+        StopAll();
+        StartSilos();
+        StartApi();
+        await WaitReadyAsync(SiloCount);
+    }
+
+    public void StartSilos()
+    {
+        for (var i = 0; i < SiloCount; i++)
+        {
+            // A restarted silo comes back on its own endpoint, as a deployed one does: Orleans then retires the
+            // killed generation at once instead of waiting for the dead silo to be voted out.
+            if (!_siloPorts.TryGetValue(i, out var ports))
+            {
+                _siloPorts[i] = ports = (FreePort.Next(), FreePort.Next());
+            }
+
+            _silos.Add(OwlProcess.Start("Silo", $"silo-{i}", ProcessEnvironment(new()
+            {
+                ["Owl__Cluster__SiloPort"] = ports.Silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Owl__Cluster__GatewayPort"] = ports.Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            })));
+        }
+    }
+
+    public async Task WaitReadyAsync(int silos)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                var response = await http.GetAsync("/api/health");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var json = await response.ReadJsonAsync();
+                    if (json["data"]!["active_silos"]!.GetValue<int>() >= silos)
+                    {
+                        return;
+                    }
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Not answering yet.
+            }
+
+            if (_api is { HasExited: true } || _silos.Any(s => s.HasExited))
+            {
+                break;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new InvalidOperationException("The system did not become ready." + Environment.NewLine + Diagnostics());
+    }
+
+    public string Diagnostics()
+        => string.Join(Environment.NewLine, _silos.Append(_api).OfType<OwlProcess>().Select(p => $"--- {p.Name}{Environment.NewLine}{p.RecentOutput}"));
+
+    private void StartApi()
+        => _api = OwlProcess.Start("ApiHost", "api", ProcessEnvironment(new()
+        {
+            ["Urls"] = BaseAddress.ToString().TrimEnd('/'),
+        }));
+
+    private Dictionary<string, string> ProcessEnvironment(Dictionary<string, string> extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Owl"] = TestDatabase.ConnectionString,
+            ["Owl__Cluster__ClusterId"] = _clusterId,
+            ["Owl__Cluster__ServiceId"] = "owl-http-tests",
+            ["Owl__Database__MigrateOnStart"] = "false",
+        };
+        foreach (var (key, value) in extra)
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SystemGroup : ICollectionFixture<SystemFixture>
+{
+    public const string Name = "system";
+}

@@ -1,0 +1,30 @@
+using Npgsql;
+using OwlFactory.Database;
+
+namespace OwlFactory.Tests.Infrastructure;
+
+/// <summary>The real PostgreSQL that <c>./owl test</c> starts; migrated once per test run.</summary>
+public static class TestDatabase
+{
+    public static string ConnectionString { get; } = Environment.GetEnvironmentVariable("OWL_TEST_CONNECTION")
+        ?? throw new InvalidOperationException("OWL_TEST_CONNECTION is not set: run the tests with ./owl test.");
+
+    private static readonly Lazy<Task> Migration = new(() => DatabaseMigrator.MigrateAsync(ConnectionString, logToConsole: false));
+    private static readonly Lazy<NpgsqlDataSource> Source = new(() => NpgsqlDataSource.Create(ConnectionString));
+
+    public static NpgsqlDataSource DataSource => Source.Value;
+
+    public static Task EnsureMigratedAsync() => Migration.Value;
+
+    public static async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = p });
+        }
+
+        var value = await command.ExecuteScalarAsync();
+        return value is null or DBNull ? default : (T)value;
+    }
+}

@@ -1,0 +1,3 @@
+namespace OwlFactory.Tests.Infrastructure;
+
+public sealed record TestUser(Guid Id, string Email, string Username, string Password, string Token);
