@@ -90,6 +90,9 @@ builder.Services.AddSingleton<UserDirectory>();
 
 var app = builder.Build();
 
+// Fail at start, not at the first request, when the signing key is missing outside Development.
+_ = app.Services.GetRequiredService<SigningKeyProvider>();
+
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
 
 namespace OwlFactory.Silo;
 
@@ -15,7 +17,7 @@ public sealed class ClusterSettings
     [Required]
     public string ServiceId { get; set; } = "owl-factory";
 
-    /// <summary>The address other silos and clients reach this silo on.</summary>
+    /// <summary>The address other silos and clients reach this silo on; <c>auto</c> takes this host's first IPv4 address (containers).</summary>
     [Required]
     public string AdvertisedIp { get; set; } = "127.0.0.1";
 
@@ -24,4 +26,9 @@ public sealed class ClusterSettings
 
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
+
+    public IPAddress ResolveAdvertisedIp()
+        => AdvertisedIp == "auto"
+            ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            : IPAddress.Parse(AdvertisedIp);
 }

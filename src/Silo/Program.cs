@@ -1,4 +1,3 @@
-using System.Net;
 using OwlFactory.Database;
 using OwlFactory.Silo;
 using OwlFactory.Silo.Accounts;
@@ -30,7 +29,7 @@ builder.UseOrleans(silo =>
         o.ClusterId = cluster.ClusterId;
         o.ServiceId = cluster.ServiceId;
     });
-    silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIp), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+    silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
     silo.UseOwlClustering(connectionString);
     silo.AddOwlGrains(connectionString);
 });

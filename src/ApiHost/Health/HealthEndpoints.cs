@@ -39,7 +39,7 @@ public static class HealthEndpoints
             await command.ExecuteScalarAsync(cancellationToken).WaitAsync(CheckTimeout, cancellationToken);
             return true;
         }
-        catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e) || e is InvalidOperationException)
+        catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))
         {
             return false;
         }
@@ -52,7 +52,7 @@ public static class HealthEndpoints
             var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(CheckTimeout);
             return hosts.Count;
         }
-        catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e) || e is InvalidOperationException)
+        catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))
         {
             return 0;
         }

@@ -45,10 +45,14 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
         return true;
     }
 
-    /// <summary>Faults of the infrastructure rather than of the request: a silo gone, a timeout, PostgreSQL down.</summary>
+    /// <summary>
+    /// Faults of the infrastructure rather than of the request: a silo gone, a timeout, PostgreSQL down, or a client
+    /// that has not reached any silo yet (it then knows no grain types, and resolving a grain interface fails).
+    /// </summary>
     internal static bool IsUnavailable(Exception exception) => exception switch
     {
         OrleansException or TimeoutException or NpgsqlException or SocketException => true,
+        ArgumentException when exception.TargetSite?.DeclaringType?.Name == "GrainInterfaceTypeToGrainTypeResolver" => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

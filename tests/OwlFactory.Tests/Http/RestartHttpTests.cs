@@ -64,4 +64,47 @@ public sealed class RestartHttpTests(TwoSiloSystemFixture system) : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/users/me", user.Token)).Status);
     }
+
+    [Fact]
+    public async Task ApiHost_StartedBeforeAnySilo_AnswersNotReadyThenConnects()
+    {
+        system.StopAll();
+        system.StartApi();
+        try
+        {
+            await AssertNotReadyAsync();
+        }
+        finally
+        {
+            system.StartSilos();
+            await system.WaitReadyAsync(2);
+        }
+
+        Assert.NotNull(await _api.CreateUserAsync());
+    }
+
+    private async Task AssertNotReadyAsync()
+    {
+        ApiCall? notReady = null;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (notReady is null && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                notReady = await _api.GetAsync("/api/health");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.NotNull(notReady);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, notReady.Status);
+        Assert.Equal("not_ready", notReady.Body["details"]!["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/health/live")).Status);
+        var register = await _api.PostAsync("/api/auth/register", new { email = "early@example.test", username = "early-bird", password = "password123" });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, register.Status);
+        Assert.Equal("SERVER_UNAVAILABLE", register.ErrorCode);
+    }
 }

@@ -42,6 +42,8 @@ public sealed class OwlApiClient : IDisposable
             HttpContent content => content,
             _ => JsonContent.Create(body),
         };
+        // A large body waits for the server's go-ahead, so a refusal (413) is read instead of a reset mid-upload.
+        request.Headers.ExpectContinue = request.Content?.Headers.ContentLength > 64 * 1024;
         if (token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -15,6 +15,8 @@ public sealed class OwlProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The last lines the process printed, for failure messages.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(60));
 
@@ -41,6 +43,20 @@ public sealed class OwlProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return owl;
+    }
+
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Ends the process at once, as a crash or <c>kill -9</c> would.</summary>

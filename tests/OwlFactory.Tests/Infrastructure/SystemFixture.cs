@@ -120,7 +120,7 @@ public class SystemFixture : IAsyncLifetime
     public string Diagnostics()
         => string.Join(Environment.NewLine, _silos.Append(_api).OfType<OwlProcess>().Select(p => $"--- {p.Name}{Environment.NewLine}{p.RecentOutput}"));
 
-    private void StartApi()
+    public void StartApi()
         => _api = OwlProcess.Start("ApiHost", "api", ProcessEnvironment(new()
         {
             ["Urls"] = BaseAddress.ToString().TrimEnd('/'),

@@ -1,0 +1,43 @@
+using Npgsql;
+using OwlFactory.Database;
+using OwlFactory.Tests.Infrastructure;
+
+namespace OwlFactory.Tests.Grains;
+
+/// <summary>The schema scripts: applied once each by the migrator, and harmless if a script runs a second time.</summary>
+public sealed class MigrationTests
+{
+    [Fact]
+    public async Task MigrateAsync_TwiceThenEveryScriptAgain_LeavesOneJournalEntryPerScriptAndNoError()
+    {
+        var database = $"owl_migration_{Guid.NewGuid():N}";
+        var connectionString = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
+        try
+        {
+            await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: false);
+            await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: false);
+
+            var scripts = typeof(DatabaseMigrator).Assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)).ToArray();
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            foreach (var script in scripts.Order())
+            {
+                using var reader = new StreamReader(typeof(DatabaseMigrator).Assembly.GetManifestResourceStream(script)!);
+                await using var again = new NpgsqlCommand(await reader.ReadToEndAsync(), connection);
+                await again.ExecuteNonQueryAsync();
+            }
+
+            await using var journal = new NpgsqlCommand("SELECT count(*), count(DISTINCT scriptname) FROM schemaversions", connection);
+            await using var row = await journal.ExecuteReaderAsync();
+            await row.ReadAsync();
+            Assert.True(scripts.Length >= 4);
+            Assert.Equal(scripts.Length, row.GetInt64(0));
+            Assert.Equal(scripts.Length, row.GetInt64(1));
+        }
+        finally
+        {
+            await using var admin = TestDatabase.DataSource.CreateCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await admin.ExecuteNonQueryAsync();
+        }
+    }
+}
