@@ -10,6 +10,7 @@ using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
@@ -87,6 +88,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<ClientThrottle>();
 builder.Services.AddSingleton<UserDirectory>();
+builder.Services.AddSingleton<RechargeQueries>();
 
 var app = builder.Build();
 
@@ -106,5 +108,6 @@ var api = app.MapGroup("").AddEndpointFilterFactory(ValidationFilter.Create);
 api.MapHealthEndpoints();
 api.MapAuthEndpoints();
 api.MapUserEndpoints();
+api.MapRechargeEndpoints();
 
 app.Run();

@@ -1,6 +1,7 @@
 using Npgsql;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.Grains.Accounts;
+using OwlFactory.Grains.Recharge;
 
 namespace OwlFactory.Silo;
 
@@ -31,6 +32,7 @@ public static class OwlSiloBuilderExtensions
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<UserStore>();
+        silo.Services.AddSingleton<RechargeCodeStore>();
         return silo;
     }
 

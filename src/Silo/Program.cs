@@ -36,5 +36,6 @@ builder.UseOrleans(silo =>
 
 // Registered after UseOrleans, so it starts once the silo is up.
 builder.Services.AddHostedService<AdminBootstrapper>();
+builder.Services.AddHostedService<ClusterJobsStarter>();
 
 await builder.Build().RunAsync();

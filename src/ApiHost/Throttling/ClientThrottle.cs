@@ -20,6 +20,13 @@ public sealed class ClientThrottle(IClusterClient client, IOptions<RateLimitSett
     public Task<bool> TryRegisterAsync(HttpContext http)
         => Grain("register", http).TryAcquireAsync(options.Value.Registrations, WindowSeconds);
 
+    /// <summary>Redemption failures count per user: guessing codes needs an account, and a user may sit behind many addresses.</summary>
+    public Task<bool> RedeemBlockedAsync(Guid userId)
+        => client.GetGrain<IThrottleGrain>($"redeem-failure:{userId:N}").IsExhaustedAsync(options.Value.RedeemFailures, WindowSeconds);
+
+    public Task RecordRedeemFailureAsync(Guid userId)
+        => client.GetGrain<IThrottleGrain>($"redeem-failure:{userId:N}").RecordAsync(WindowSeconds);
+
     private IThrottleGrain Grain(string bucket, HttpContext http)
         => client.GetGrain<IThrottleGrain>($"{bucket}:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
 }

@@ -17,4 +17,8 @@ public sealed class RateLimitSettings
     /// <summary>Registrations a client may make per window.</summary>
     [Range(1, 1_000_000)]
     public int Registrations { get; set; } = 20;
+
+    /// <summary>Refused code redemptions a user may make per window before every redemption of theirs is refused.</summary>
+    [Range(1, 1_000_000)]
+    public int RedeemFailures { get; set; } = 10;
 }

@@ -32,4 +32,11 @@ public interface IUserGrain : IGrainWithGuidKey
 
     [Alias("GetStats")]
     Task<UserStats?> GetStatsAsync();
+
+    /// <summary>
+    /// Credits a redeemed recharge code. <paramref name="recordId"/> is the redemption's operation id and the ledger
+    /// entry's idempotency key: a second call with it changes nothing and reports the first entry's balance.
+    /// </summary>
+    [Alias("CreditRecharge")]
+    Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount);
 }

@@ -1,3 +1,4 @@
+using Npgsql;
 using Orleans.Storage;
 using OwlFactory.GrainInterfaces.Accounts;
 
@@ -112,21 +113,49 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
     public Task<UserStats?> GetStatsAsync()
         => Task.FromResult(_state is null ? null : new UserStats(0, 0, 0, 0m, _state.Balance, null));
 
+    public async Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount)
+    {
+        if (_state is null)
+        {
+            return new CreditResult(AccountStatus.NotFound, false, 0m);
+        }
+
+        var next = _state.Copy();
+        next.Balance += amount;
+        next.UpdatedAt = Now();
+        var entry = new LedgerEntry("recharge", amount, 0m, $"recharge:{recordId}", recordId, "recharge code redeemed", null, next.UpdatedAt);
+        var (applied, balanceAfter) = await GuardAsync(() => store.ApplyLedgerEntryAsync(Id, next, entry));
+        if (applied)
+        {
+            _state = next;
+        }
+
+        return new CreditResult(AccountStatus.Ok, applied, balanceAfter);
+    }
+
     private async Task<UserWriteOutcome> WriteAsync(UserState next)
+    {
+        var outcome = await GuardAsync(() => store.UpdateAsync(Id, next));
+        if (outcome == UserWriteOutcome.Written)
+        {
+            _state = next;
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Any failed write leaves us unsure what the row holds (the commit may have happened with its answer lost, or
+    /// another activation wrote it): drop this activation so the next call reloads the row.
+    /// </summary>
+    private async Task<T> GuardAsync<T>(Func<Task<T>> write)
     {
         try
         {
-            var outcome = await store.UpdateAsync(Id, next);
-            if (outcome == UserWriteOutcome.Written)
-            {
-                _state = next;
-            }
-
-            return outcome;
+            return await write();
         }
-        catch (InconsistentStateException)
+        catch (Exception e) when (e is InconsistentStateException or NpgsqlException or TimeoutException)
         {
-            // Our copy is stale (a write whose answer was lost, or a second activation): reload on the next call.
             DeactivateOnIdle();
             throw;
         }
@@ -140,7 +169,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
     }
 
     private UserProfile ToProfile(UserState s) => new(
-        Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance, 0, s.CreatedAt, s.UpdatedAt, s.LastLogin);
+        Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance - s.Held, 0, s.CreatedAt, s.UpdatedAt, s.LastLogin);
 
     private static AccountStatus ToStatus(UserWriteOutcome outcome) => outcome switch
     {

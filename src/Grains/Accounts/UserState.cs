@@ -11,6 +11,9 @@ public sealed class UserState
     public bool IsActive { get; set; }
     public decimal Balance { get; set; }
 
+    /// <summary>What running tasks hold back from the balance; available = balance - held.</summary>
+    public decimal Held { get; set; }
+
     /// <summary>Bumped by a password change, deactivation or role change; tokens carry the version they were issued at.</summary>
     public int TokenVersion { get; set; }
 

@@ -12,7 +12,7 @@ namespace OwlFactory.Grains.Accounts;
 public sealed class UserStore(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "email, username, full_name, password_hash, role, is_active, balance, token_version, created_at, updated_at, last_login, version";
+        "email, username, full_name, password_hash, role, is_active, balance, held, token_version, created_at, updated_at, last_login, version";
 
     public async Task<UserState?> LoadAsync(Guid id, CancellationToken cancellationToken = default)
     {
@@ -33,11 +33,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             Role = reader.GetString(4),
             IsActive = reader.GetBoolean(5),
             Balance = reader.GetDecimal(6),
-            TokenVersion = reader.GetInt32(7),
-            CreatedAt = reader.GetDateTime(8),
-            UpdatedAt = reader.GetDateTime(9),
-            LastLogin = reader.IsDBNull(10) ? null : reader.GetDateTime(10),
-            Version = reader.GetInt64(11),
+            Held = reader.GetDecimal(7),
+            TokenVersion = reader.GetInt32(8),
+            CreatedAt = reader.GetDateTime(9),
+            UpdatedAt = reader.GetDateTime(10),
+            LastLogin = reader.IsDBNull(11) ? null : reader.GetDateTime(11),
+            Version = reader.GetInt64(12),
         };
     }
 
@@ -45,7 +46,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     public async Task<UserWriteOutcome> InsertAsync(Guid id, UserState state)
     {
         await using var command = dataSource.CreateCommand(
-            $"INSERT INTO users (id, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1)");
+            $"INSERT INTO users (id, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)");
         AddParameters(command, id, state);
         try
         {
@@ -71,12 +72,62 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var connection = await dataSource.OpenConnectionAsync();
+        return await UpdateRowAsync(connection, id, state);
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
+    /// entry) in one transaction. When the entry's idempotency key was applied before, nothing is written and the
+    /// earlier entry's balance_after is returned instead.
+    /// </summary>
+    public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand(
+            """
+            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id, description, created_by, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT (user_id, idempotency_key) DO NOTHING
+            """, connection, transaction))
+        {
+            var p = insert.Parameters;
+            p.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            p.Add(new NpgsqlParameter<string> { TypedValue = entry.Kind });
+            p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.Amount });
+            p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.HoldAmount });
+            p.Add(new NpgsqlParameter<decimal> { TypedValue = state.Balance });
+            p.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
+            p.Add(new NpgsqlParameter { Value = (object?)entry.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            p.Add(new NpgsqlParameter { Value = (object?)entry.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            p.Add(new NpgsqlParameter { Value = (object?)entry.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+            p.Add(new NpgsqlParameter<DateTime> { TypedValue = entry.CreatedAt });
+            if (await insert.ExecuteNonQueryAsync() == 0)
+            {
+                await transaction.RollbackAsync();
+                await using var earlier = new NpgsqlCommand(
+                    "SELECT balance_after FROM ledger_entries WHERE user_id = $1 AND idempotency_key = $2", connection);
+                earlier.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+                earlier.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
+                return (false, (decimal)(await earlier.ExecuteScalarAsync())!);
+            }
+        }
+
+        await UpdateRowAsync(connection, id, state, transaction);
+        await transaction.CommitAsync();
+        return (true, state.Balance);
+    }
+
+    private static async Task<UserWriteOutcome> UpdateRowAsync(NpgsqlConnection connection, Guid id, UserState state, NpgsqlTransaction? transaction = null)
+    {
+        await using var command = new NpgsqlCommand(
             """
             UPDATE users SET email = $2, username = $3, full_name = $4, password_hash = $5, role = $6, is_active = $7,
-                balance = $8, token_version = $9, created_at = $10, updated_at = $11, last_login = $12, version = version + 1
-            WHERE id = $1 AND version = $13
-            """);
+                balance = $8, held = $9, token_version = $10, created_at = $11, updated_at = $12, last_login = $13,
+                version = version + 1
+            WHERE id = $1 AND version = $14
+            """, connection, transaction);
         AddParameters(command, id, state);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
         int rows;
@@ -84,7 +135,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         {
             rows = await command.ExecuteNonQueryAsync();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && transaction is null)
         {
             return e.ConstraintName == "ux_users_email" ? UserWriteOutcome.EmailTaken : UserWriteOutcome.UsernameTaken;
         }
@@ -109,6 +160,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         p.Add(new NpgsqlParameter<string> { TypedValue = state.Role });
         p.Add(new NpgsqlParameter<bool> { TypedValue = state.IsActive });
         p.Add(new NpgsqlParameter<decimal> { TypedValue = state.Balance });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = state.Held });
         p.Add(new NpgsqlParameter<int> { TypedValue = state.TokenVersion });
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = state.CreatedAt });
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = state.UpdatedAt });

@@ -1,0 +1,12 @@
+namespace OwlFactory.GrainInterfaces.Recharge;
+
+[GenerateSerializer, Alias("owl.RedeemStatus")]
+public enum RedeemStatus
+{
+    Ok = 0,
+    NotFound = 1,
+    Expired = 2,
+    UsedUp = 3,
+    AlreadyRedeemed = 4,
+    Disabled = 5,
+}

@@ -1,0 +1,108 @@
+using Npgsql;
+using Orleans.Storage;
+using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Recharge;
+
+namespace OwlFactory.Grains.Recharge;
+
+public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider clock) : Grain, IRechargeCodeGrain
+{
+    private const string KeyPrefix = "code:";
+    private RechargeCodeState? _state;
+
+    private string CodeHash => this.GetPrimaryKeyString()[KeyPrefix.Length..];
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+        => _state = await store.LoadAsync(CodeHash);
+
+    public async Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId)
+    {
+        // A code may have been issued after this activation first looked for it.
+        _state ??= await store.LoadAsync(CodeHash);
+        if (_state is null)
+        {
+            return new RedeemResult(RedeemStatus.NotFound);
+        }
+
+        if (_state.Redemptions.TryGetValue(userId, out var recordId))
+        {
+            // The same operation again is a replay (or the repair of a credit a crash interrupted); another one is
+            // this user's second try at the code.
+            return recordId == operationId ? await CreditAsync(userId, recordId) : new RedeemResult(RedeemStatus.AlreadyRedeemed);
+        }
+
+        var refusal = Refusal(clock.GetUtcNow().UtcDateTime);
+        if (refusal is not null)
+        {
+            return new RedeemResult(refusal.Value);
+        }
+
+        var next = _state.Copy();
+        next.UsedCount++;
+        next.Redemptions[userId] = operationId;
+        var record = new RechargeRecord(operationId, _state.Id, userId, _state.Amount, Truncate(clock.GetUtcNow().UtcDateTime));
+        if (!await GuardAsync(() => store.ClaimAsync(next, record)))
+        {
+            // The operation id is taken by another redemption: not this user's use of this code.
+            return new RedeemResult(RedeemStatus.AlreadyRedeemed);
+        }
+
+        _state = next;
+        return await CreditAsync(userId, operationId);
+    }
+
+    public async Task<bool> DisableAsync()
+    {
+        _state ??= await store.LoadAsync(CodeHash);
+        if (_state is null)
+        {
+            return false;
+        }
+
+        if (_state.DisabledAt is null)
+        {
+            var next = _state.Copy();
+            next.DisabledAt = Truncate(clock.GetUtcNow().UtcDateTime);
+            await GuardAsync(async () =>
+            {
+                await store.DisableAsync(next);
+                return true;
+            });
+            _state = next;
+        }
+
+        return true;
+    }
+
+    private RedeemStatus? Refusal(DateTime now) => _state switch
+    {
+        { DisabledAt: not null } => RedeemStatus.Disabled,
+        { ExpiresAt: { } expiresAt } when expiresAt <= now => RedeemStatus.Expired,
+        { UsedCount: var used, MaxUses: var max } when used >= max => RedeemStatus.UsedUp,
+        _ => null,
+    };
+
+    private async Task<RedeemResult> CreditAsync(Guid userId, Guid recordId)
+    {
+        var credit = await GrainFactory.GetGrain<IUserGrain>(userId).CreditRechargeAsync(recordId, _state!.Amount);
+        return credit.Status == AccountStatus.Ok
+            ? new RedeemResult(RedeemStatus.Ok, _state.Amount, credit.BalanceAfter, recordId)
+            : new RedeemResult(RedeemStatus.NotFound);
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> write)
+    {
+        try
+        {
+            return await write();
+        }
+        catch (Exception e) when (e is InconsistentStateException or NpgsqlException or TimeoutException)
+        {
+            // Unsure what the rows hold now: reload them on the next call.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private static DateTime Truncate(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+}
