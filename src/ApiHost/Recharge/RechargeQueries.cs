@@ -44,7 +44,7 @@ public sealed class RechargeQueries(NpgsqlDataSource dataSource)
             """, connection);
         command.Parameters.Add(Uuid(query.BatchId));
         command.Parameters.Add(Text(query.Status));
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.PageSize });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Size });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
         var items = new List<RechargeCodeResponse>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -73,7 +73,7 @@ public sealed class RechargeQueries(NpgsqlDataSource dataSource)
             LIMIT $2 OFFSET $3
             """, connection);
         command.Parameters.Add(Uuid(userId));
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.PageSize });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Size });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
         var items = new List<RechargeRecordResponse>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

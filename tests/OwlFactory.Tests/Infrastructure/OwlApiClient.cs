@@ -33,9 +33,17 @@ public sealed class OwlApiClient : IDisposable
     public Task<ApiCall> PostRawAsync(string path, string rawJson, string? token = null)
         => SendAsync(HttpMethod.Post, path, new StringContent(rawJson, Encoding.UTF8, "application/json"), token);
 
-    public async Task<ApiCall> SendAsync(HttpMethod method, string path, object? body, string? token)
+    public Task<ApiCall> SendWithHeaderAsync(string path, object body, string token, string header, string value)
+        => SendAsync(HttpMethod.Post, path, body, token, (header, value));
+
+    public async Task<ApiCall> SendAsync(HttpMethod method, string path, object? body, string? token, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, path);
+        if (header is { } h)
+        {
+            request.Headers.Add(h.Name, h.Value);
+        }
+
         request.Content = body switch
         {
             null => null,
