@@ -11,6 +11,14 @@ namespace OwlFactory.Grains.Accounts;
 /// </summary>
 public sealed class UserStore(NpgsqlDataSource dataSource)
 {
+    private const string UpdateSql =
+        """
+        UPDATE users SET email = $2, username = $3, full_name = $4, password_hash = $5, role = $6, is_active = $7,
+            balance = $8, held = $9, token_version = $10, created_at = $11, updated_at = $12, last_login = $13,
+            version = version + 1
+        WHERE id = $1 AND version = $14
+        """;
+
     private const string Columns =
         "email, username, full_name, password_hash, role, is_active, balance, held, token_version, created_at, updated_at, last_login, version";
 
@@ -72,62 +80,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await UpdateRowAsync(connection, id, state);
-    }
-
-    /// <summary>
-    /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
-    /// entry) in one transaction. When the entry's idempotency key was applied before, nothing is written and the
-    /// earlier entry's balance_after is returned instead.
-    /// </summary>
-    public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id, description, created_by, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            ON CONFLICT (user_id, idempotency_key) DO NOTHING
-            """, connection, transaction))
-        {
-            var p = insert.Parameters;
-            p.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-            p.Add(new NpgsqlParameter<string> { TypedValue = entry.Kind });
-            p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.Amount });
-            p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.HoldAmount });
-            p.Add(new NpgsqlParameter<decimal> { TypedValue = state.Balance });
-            p.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
-            p.Add(new NpgsqlParameter { Value = (object?)entry.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            p.Add(new NpgsqlParameter { Value = (object?)entry.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            p.Add(new NpgsqlParameter { Value = (object?)entry.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-            p.Add(new NpgsqlParameter<DateTime> { TypedValue = entry.CreatedAt });
-            if (await insert.ExecuteNonQueryAsync() == 0)
-            {
-                await transaction.RollbackAsync();
-                await using var earlier = new NpgsqlCommand(
-                    "SELECT balance_after FROM ledger_entries WHERE user_id = $1 AND idempotency_key = $2", connection);
-                earlier.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-                earlier.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
-                return (false, (decimal)(await earlier.ExecuteScalarAsync())!);
-            }
-        }
-
-        await UpdateRowAsync(connection, id, state, transaction);
-        await transaction.CommitAsync();
-        return (true, state.Balance);
-    }
-
-    private static async Task<UserWriteOutcome> UpdateRowAsync(NpgsqlConnection connection, Guid id, UserState state, NpgsqlTransaction? transaction = null)
-    {
-        await using var command = new NpgsqlCommand(
-            """
-            UPDATE users SET email = $2, username = $3, full_name = $4, password_hash = $5, role = $6, is_active = $7,
-                balance = $8, held = $9, token_version = $10, created_at = $11, updated_at = $12, last_login = $13,
-                version = version + 1
-            WHERE id = $1 AND version = $14
-            """, connection, transaction);
+        await using var command = dataSource.CreateCommand(UpdateSql);
         AddParameters(command, id, state);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
         int rows;
@@ -135,18 +88,66 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         {
             rows = await command.ExecuteNonQueryAsync();
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && transaction is null)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return e.ConstraintName == "ux_users_email" ? UserWriteOutcome.EmailTaken : UserWriteOutcome.UsernameTaken;
         }
 
+        ThrowIfStale(rows, id, state);
+        return UserWriteOutcome.Written;
+    }
+
+    /// <summary>
+    /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
+    /// entry) in one statement, so one commits only with the other. When the entry's idempotency key was applied
+    /// before, the unique key aborts the statement, nothing is written, and the earlier entry's balance_after is
+    /// returned instead.
+    /// </summary>
+    public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"""
+            WITH updated AS ({UpdateSql} RETURNING id)
+            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
+                                        description, created_by, created_at)
+            SELECT id, $15, $16, $17, $8, $18, $19, $20, $21, $22 FROM updated
+            """);
+        AddParameters(command, id, state);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
+        p.Add(new NpgsqlParameter<string> { TypedValue = entry.Kind });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.Amount });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.HoldAmount });
+        p.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
+        p.Add(new NpgsqlParameter { Value = (object?)entry.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = (object?)entry.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(new NpgsqlParameter { Value = (object?)entry.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = entry.CreatedAt });
+        int rows;
+        try
+        {
+            rows = await command.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
+        {
+            await using var earlier = dataSource.CreateCommand("SELECT balance_after FROM ledger_entries WHERE user_id = $1 AND idempotency_key = $2");
+            earlier.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+            earlier.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
+            return (false, (decimal)(await earlier.ExecuteScalarAsync())!);
+        }
+
+        ThrowIfStale(rows, id, state);
+        return (true, state.Balance);
+    }
+
+    private static void ThrowIfStale(int rows, Guid id, UserState state)
+    {
         if (rows == 0)
         {
             throw new InconsistentStateException($"users row {id} is no longer at version {state.Version}");
         }
 
         state.Version++;
-        return UserWriteOutcome.Written;
     }
 
     private static void AddParameters(NpgsqlCommand command, Guid id, UserState state)

@@ -10,88 +10,86 @@ namespace OwlFactory.Grains.Recharge;
 /// </summary>
 public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
 {
+    private const string UpdateSql =
+        "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4";
+
+    /// <summary>The code's row and its redemptions, in one round trip.</summary>
     public async Task<RechargeCodeState?> LoadAsync(string codeHash)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        RechargeCodeState state;
-        await using (var command = new NpgsqlCommand(
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
             SELECT id, masked_code, amount, description, batch_id, max_uses, used_count, expires_at, disabled_at,
                    created_by, created_at, version
             FROM recharge_codes WHERE code_hash = $1
-            """, connection))
+            """) { Parameters = { new NpgsqlParameter<string> { TypedValue = codeHash } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "SELECT r.user_id, r.id FROM recharge_records r JOIN recharge_codes c ON c.id = r.code_id WHERE c.code_hash = $1")
+            { Parameters = { new NpgsqlParameter<string> { TypedValue = codeHash } } });
+        await using var reader = await batch.ExecuteReaderAsync();
+        if (!await reader.ReadAsync())
         {
-            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = codeHash });
-            await using var reader = await command.ExecuteReaderAsync();
-            if (!await reader.ReadAsync())
-            {
-                return null;
-            }
-
-            state = new RechargeCodeState
-            {
-                Id = reader.GetGuid(0),
-                CodeHash = codeHash,
-                MaskedCode = reader.GetString(1),
-                Amount = reader.GetDecimal(2),
-                Description = reader.IsDBNull(3) ? null : reader.GetString(3),
-                BatchId = reader.GetGuid(4),
-                MaxUses = reader.GetInt32(5),
-                UsedCount = reader.GetInt32(6),
-                ExpiresAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
-                DisabledAt = reader.IsDBNull(8) ? null : reader.GetDateTime(8),
-                CreatedBy = reader.IsDBNull(9) ? null : reader.GetGuid(9),
-                CreatedAt = reader.GetDateTime(10),
-                Version = reader.GetInt64(11),
-            };
+            return null;
         }
 
-        await using (var command = new NpgsqlCommand("SELECT user_id, id FROM recharge_records WHERE code_id = $1", connection))
+        var state = new RechargeCodeState
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = state.Id });
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                state.Redemptions[reader.GetGuid(0)] = reader.GetGuid(1);
-            }
+            Id = reader.GetGuid(0),
+            CodeHash = codeHash,
+            MaskedCode = reader.GetString(1),
+            Amount = reader.GetDecimal(2),
+            Description = reader.IsDBNull(3) ? null : reader.GetString(3),
+            BatchId = reader.GetGuid(4),
+            MaxUses = reader.GetInt32(5),
+            UsedCount = reader.GetInt32(6),
+            ExpiresAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
+            DisabledAt = reader.IsDBNull(8) ? null : reader.GetDateTime(8),
+            CreatedBy = reader.IsDBNull(9) ? null : reader.GetGuid(9),
+            CreatedAt = reader.GetDateTime(10),
+            Version = reader.GetInt64(11),
+        };
+        await reader.NextResultAsync();
+        while (await reader.ReadAsync())
+        {
+            state.Redemptions[reader.GetGuid(0)] = reader.GetGuid(1);
         }
 
         return state;
     }
 
     /// <summary>
-    /// Records a claimed use and the code's new use count in one transaction. False when the record already exists
-    /// (this user redeemed this code, or this operation id was used): nothing is written then.
+    /// Records a claimed use and the code's new use count in one statement. False when the record already exists
+    /// (this user redeemed this code, or this operation id was used): the unique key then aborts the whole statement.
     /// </summary>
     public async Task<bool> ClaimAsync(RechargeCodeState state, RechargeRecord record)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        await using (var insert = new NpgsqlCommand(
-            "INSERT INTO recharge_records (id, code_id, user_id, amount, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
-            connection, transaction))
+        await using var command = dataSource.CreateCommand(
+            $"""
+            WITH updated AS ({UpdateSql} RETURNING id)
+            INSERT INTO recharge_records (id, code_id, user_id, amount, created_at)
+            SELECT $5, id, $6, $7, $8 FROM updated
+            """);
+        AddUpdateParameters(command, state);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.UserId });
+        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = record.Amount });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.CreatedAt });
+        try
         {
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.CodeId });
-            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.UserId });
-            insert.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = record.Amount });
-            insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.CreatedAt });
-            if (await insert.ExecuteNonQueryAsync() == 0)
-            {
-                await transaction.RollbackAsync();
-                return false;
-            }
+            ThrowIfStale(await command.ExecuteNonQueryAsync(), state);
+            return true;
         }
-
-        await UpdateAsync(connection, transaction, state);
-        await transaction.CommitAsync();
-        return true;
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
     }
 
     public async Task DisableAsync(RechargeCodeState state)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await UpdateAsync(connection, null, state);
+        await using var command = dataSource.CreateCommand(UpdateSql);
+        AddUpdateParameters(command, state);
+        ThrowIfStale(await command.ExecuteNonQueryAsync(), state);
     }
 
     /// <summary>Inserts a freshly issued batch in one statement. False if a code hash collided (then nothing is inserted).</summary>
@@ -156,16 +154,17 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private static async Task UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, RechargeCodeState state)
+    private static void AddUpdateParameters(NpgsqlCommand command, RechargeCodeState state)
     {
-        await using var command = new NpgsqlCommand(
-            "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4",
-            connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = state.Id });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.UsedCount });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.DisabledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        if (await command.ExecuteNonQueryAsync() == 0)
+    }
+
+    private static void ThrowIfStale(int rows, RechargeCodeState state)
+    {
+        if (rows == 0)
         {
             throw new InconsistentStateException($"recharge_codes row {state.Id} is no longer at version {state.Version}");
         }
