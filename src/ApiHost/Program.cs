@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Health;
+using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Throttling;
@@ -63,7 +65,8 @@ builder.Services.AddOpenApi();
 builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<SigningKeyProvider>();
 builder.Services.AddSingleton<TokenIssuer>();
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
+    .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
     .Configure<IOptions<AuthSettings>, SigningKeyProvider>((o, auth, keys) =>
     {
@@ -109,5 +112,7 @@ api.MapHealthEndpoints();
 api.MapAuthEndpoints();
 api.MapUserEndpoints();
 api.MapRechargeEndpoints();
+api.MapGpuEndpoints();
+api.MapAgentEndpoints();
 
 app.Run();

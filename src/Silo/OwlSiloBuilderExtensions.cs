@@ -1,6 +1,7 @@
 using Npgsql;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.Grains.Accounts;
+using OwlFactory.Grains.Fleet;
 using OwlFactory.Grains.Recharge;
 
 namespace OwlFactory.Silo;
@@ -33,6 +34,8 @@ public static class OwlSiloBuilderExtensions
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<UserStore>();
         silo.Services.AddSingleton<RechargeCodeStore>();
+        silo.Services.AddSingleton<GpuServerStore>();
+        silo.Services.AddOptions<FleetSettings>().BindConfiguration(FleetSettings.Section);
         return silo;
     }
 

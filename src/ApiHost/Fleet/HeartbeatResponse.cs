@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Fleet;
+
+public sealed record HeartbeatResponse(int HeartbeatIntervalSeconds, IReadOnlyList<AssignmentResponse> Assignments, IReadOnlyList<Guid> Cancel);

@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Fleet;
+
+public sealed record TaskProgressResponse(Guid TaskId, double Progress);

@@ -1,0 +1,23 @@
+using System.Collections.Immutable;
+
+namespace OwlFactory.GrainInterfaces.Fleet;
+
+/// <summary>
+/// One heartbeat's telemetry, as it travels on the server's stream
+/// (<see cref="FleetStreams.Telemetry"/>, keyed by server id) from the API host to the server's grain.
+/// </summary>
+[GenerateSerializer, Alias("owl.GpuTelemetry")]
+public sealed record GpuTelemetry(
+    [property: Id(0)] Guid ServerId,
+    [property: Id(1)] DateTime Timestamp,
+    [property: Id(2)] string AgentVersion,
+    [property: Id(3)] ImmutableArray<string> TaskTypes,
+    [property: Id(4)] double CpuUsage,
+    [property: Id(5)] double MemoryUsage,
+    [property: Id(6)] ImmutableArray<GpuSample> Gpus,
+    [property: Id(7)] ImmutableArray<RunningTaskProgress> RunningTasks)
+{
+    public double UsedMemory => Gpus.Sum(g => g.MemoryUsed);
+
+    public double AverageGpuUsage => Gpus.IsDefaultOrEmpty ? 0 : Gpus.Average(g => g.Usage);
+}
