@@ -49,11 +49,13 @@ public sealed class ClusterFixture : IAsyncLifetime
     private sealed class ClientConfigurator : IClientBuilderConfigurator
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
-            => clientBuilder.UseAdoNetClustering(o =>
-            {
-                o.Invariant = GrainInterfaces.OwlConstants.AdoInvariant;
-                o.ConnectionString = TestDatabase.ConnectionString;
-            });
+            => clientBuilder
+                .UseAdoNetClustering(o =>
+                {
+                    o.Invariant = GrainInterfaces.OwlConstants.AdoInvariant;
+                    o.ConnectionString = TestDatabase.ConnectionString;
+                })
+                .AddMemoryStreams(GrainInterfaces.OwlConstants.StreamProvider);
     }
 }
 

@@ -134,6 +134,9 @@ public class SystemFixture : IAsyncLifetime
             ["Owl__Cluster__ClusterId"] = _clusterId,
             ["Owl__Cluster__ServiceId"] = "owl-http-tests",
             ["Owl__Database__MigrateOnStart"] = "false",
+            // Fast heartbeats, so offline detection can be watched within a test.
+            ["Owl__Fleet__HeartbeatIntervalSeconds"] = "1",
+            ["Owl__Fleet__HeartbeatTimeoutSeconds"] = "3",
         };
         foreach (var (key, value) in extra)
         {
