@@ -8,6 +8,7 @@ using Npgsql;
 using Orleans.Configuration;
 using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
+using OwlFactory.ApiHost.Admin;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
@@ -114,5 +115,6 @@ api.MapUserEndpoints();
 api.MapRechargeEndpoints();
 api.MapGpuEndpoints();
 api.MapAgentEndpoints();
+api.MapAdminEndpoints();
 
 app.Run();

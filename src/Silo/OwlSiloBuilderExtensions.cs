@@ -1,6 +1,7 @@
 using Npgsql;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.Grains.Accounts;
+using OwlFactory.Grains.Admin;
 using OwlFactory.Grains.Fleet;
 using OwlFactory.Grains.Recharge;
 
@@ -36,6 +37,8 @@ public static class OwlSiloBuilderExtensions
         silo.Services.AddSingleton<RechargeCodeStore>();
         silo.Services.AddSingleton<GpuServerStore>();
         silo.Services.AddOptions<FleetSettings>().BindConfiguration(FleetSettings.Section);
+        silo.Services.AddSingleton<SystemConfigCache>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<SystemConfigCache>());
         return silo;
     }
 

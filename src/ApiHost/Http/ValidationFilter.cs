@@ -38,6 +38,14 @@ internal static class ValidationFilter
         };
     }
 
+    /// <summary>The field errors of one object, keyed by snake_case field names; empty when it is valid.</summary>
+    public static Dictionary<string, string[]> Validate(object argument)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Collect(argument, errors);
+        return errors;
+    }
+
     private static void Collect(object argument, Dictionary<string, string[]> errors)
     {
         var results = new List<ValidationResult>();

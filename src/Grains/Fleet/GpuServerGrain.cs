@@ -7,6 +7,7 @@ using Orleans.Storage;
 using Orleans.Streams;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
+using OwlFactory.Grains.Admin;
 
 namespace OwlFactory.Grains.Fleet;
 
@@ -14,6 +15,7 @@ namespace OwlFactory.Grains.Fleet;
 public sealed partial class GpuServerGrain(
     GpuServerStore store,
     IOptions<FleetSettings> options,
+    SystemConfigCache config,
     TimeProvider clock,
     ILogger<GpuServerGrain> logger) : Grain, IGpuServerGrain, IRemindable
 {
@@ -27,6 +29,9 @@ public sealed partial class GpuServerGrain(
     private Guid Id => this.GetPrimaryKey();
 
     private FleetSettings Settings => options.Value;
+
+    /// <summary>The live config's heartbeat_timeout_seconds, never below two intervals (one late beat must not count).</summary>
+    private TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(Math.Max(config.Current.HeartbeatTimeoutSeconds, 2 * Settings.HeartbeatIntervalSeconds + 1));
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -140,7 +145,7 @@ public sealed partial class GpuServerGrain(
     public Task<ServerLiveStatus?> GetLiveStatusAsync()
         => Task.FromResult(_state is null
             ? null
-            : new ServerLiveStatus(Id, _state.Status, _latest?.CpuUsage ?? 0, _latest?.MemoryUsage ?? 0,
+            : new ServerLiveStatus(Id, DeriveStatus(_state), _latest?.CpuUsage ?? 0, _latest?.MemoryUsage ?? 0,
                 _latest?.Gpus ?? [], _latest?.RunningTasks ?? [], _latest?.Timestamp));
 
     public Task<ImmutableArray<GpuTelemetry>> GetHistoryAsync(int minutes)
@@ -181,49 +186,53 @@ public sealed partial class GpuServerGrain(
             _history.Dequeue();
         }
 
-        var status = DeriveStatus(_state);
-        if (status != _state.Status)
-        {
-            // Persist status changes, not every sample.
-            var next = _state.Copy();
-            next.Status = status;
-            next.LastHeartbeat = sample.Timestamp;
-            await WriteAsync(next);
-            LogStatusChanged(Id, status);
-        }
-
+        await PersistStatusChangeAsync();
         Report();
     }
 
+    /// <summary>The timer's check: notes a suspect after one missed interval, and settles the status (offline after the timeout).</summary>
     private async Task CheckLivenessAsync()
     {
-        if (_state is null || _state.Status == ServerStatus.Offline)
+        if (_state is null)
         {
             return;
         }
 
         var silence = Now() - (_latest?.Timestamp ?? _state.LastHeartbeat ?? _state.CreatedAt);
-        if (silence > TimeSpan.FromSeconds(Settings.HeartbeatTimeoutSeconds))
-        {
-            var next = _state.Copy();
-            next.Status = ServerStatus.Offline;
-            next.LastHeartbeat = _latest?.Timestamp ?? _state.LastHeartbeat;
-            await WriteAsync(next);
-            LogOffline(Id, (int)silence.TotalSeconds);
-            Report();
-        }
-        else if (silence > TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds * 2) && !_suspect)
+        if (silence > TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds * 2) && silence <= HeartbeatTimeout && !_suspect && _latest is not null)
         {
             // One missed heartbeat is noted, nothing more: a single late packet must not move tasks around.
             _suspect = true;
             LogSuspect(Id, (int)silence.TotalSeconds);
         }
+
+        if (await PersistStatusChangeAsync())
+        {
+            Report();
+        }
+    }
+
+    /// <summary>Writes the row when the derived status differs from the stored one; status changes are all that is persisted.</summary>
+    private async Task<bool> PersistStatusChangeAsync()
+    {
+        var status = DeriveStatus(_state!);
+        if (status == _state!.Status)
+        {
+            return false;
+        }
+
+        var next = _state.Copy();
+        next.Status = status;
+        next.LastHeartbeat = _latest?.Timestamp ?? _state.LastHeartbeat;
+        await WriteAsync(next);
+        LogStatusChanged(Id, status);
+        return true;
     }
 
     private string DeriveStatus(GpuServerState state) => state switch
     {
         { Maintenance: true } => ServerStatus.Maintenance,
-        _ when _latest is null || Now() - _latest.Timestamp > TimeSpan.FromSeconds(Settings.HeartbeatTimeoutSeconds) => ServerStatus.Offline,
+        _ when _latest is null || Now() - _latest.Timestamp > HeartbeatTimeout => ServerStatus.Offline,
         _ when CurrentTasks >= state.MaxConcurrentTasks => ServerStatus.Busy,
         _ => ServerStatus.Online,
     };
@@ -234,7 +243,7 @@ public sealed partial class GpuServerGrain(
     {
         var s = _state!;
         var gpus = _latest?.Gpus ?? [];
-        return new ServerSummary(Id, s.Name, s.Host, s.Status, CurrentTasks, s.MaxConcurrentTasks, s.TotalMemory,
+        return new ServerSummary(Id, s.Name, s.Host, DeriveStatus(s), CurrentTasks, s.MaxConcurrentTasks, s.TotalMemory,
             _latest?.UsedMemory ?? 0, s.GpuCount, _latest?.CpuUsage ?? 0, _latest?.MemoryUsage ?? 0,
             _latest?.AverageGpuUsage ?? 0, Math.Min(CurrentTasks, s.GpuCount), _latest?.Timestamp ?? s.LastHeartbeat,
             s.Description, s.CreatedAt, s.UpdatedAt);
@@ -287,9 +296,6 @@ public sealed partial class GpuServerGrain(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "GPU server {ServerId} is now {Status}")]
     private partial void LogStatusChanged(Guid serverId, string status);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Warning, Message = "GPU server {ServerId} went offline after {Seconds} s without a heartbeat")]
-    private partial void LogOffline(Guid serverId, int seconds);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "GPU server {ServerId} is suspect: no heartbeat for {Seconds} s")]
     private partial void LogSuspect(Guid serverId, int seconds);

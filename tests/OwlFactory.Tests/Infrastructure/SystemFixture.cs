@@ -24,6 +24,13 @@ public class SystemFixture : IAsyncLifetime
         StartSilos();
         StartApi();
         await WaitReadyAsync(SiloCount);
+        using var api = CreateClient();
+        var admin = await api.LoginAsync("admin@example.com", "admin123");
+        var config = await api.PutAsync("/api/admin/config", new { heartbeat_timeout_seconds = 3 }, admin);
+        if (config.Status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException("Could not set the test config: " + config);
+        }
     }
 
     public Task DisposeAsync()
@@ -134,9 +141,8 @@ public class SystemFixture : IAsyncLifetime
             ["Owl__Cluster__ClusterId"] = _clusterId,
             ["Owl__Cluster__ServiceId"] = "owl-http-tests",
             ["Owl__Database__MigrateOnStart"] = "false",
-            // Fast heartbeats, so offline detection can be watched within a test.
+            // Fast heartbeats, so offline detection can be watched within a test (the timeout is live config, set below).
             ["Owl__Fleet__HeartbeatIntervalSeconds"] = "1",
-            ["Owl__Fleet__HeartbeatTimeoutSeconds"] = "3",
         };
         foreach (var (key, value) in extra)
         {
