@@ -1,0 +1,9 @@
+namespace OwlFactory.Agent.Execution;
+
+internal enum OutputLineKind
+{
+    Log,
+    Progress,
+    Result,
+    InvalidResult,
+}

@@ -1,0 +1,8 @@
+namespace OwlFactory.Agent.Execution;
+
+internal enum TaskLogLevel
+{
+    Info,
+    Warning,
+    Error,
+}

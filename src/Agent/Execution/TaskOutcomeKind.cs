@@ -1,0 +1,9 @@
+namespace OwlFactory.Agent.Execution;
+
+internal enum TaskOutcomeKind
+{
+    Completed,
+    Failed,
+    TimedOut,
+    Cancelled,
+}

@@ -1,0 +1,5 @@
+using System.Text.Json.Nodes;
+
+namespace OwlFactory.Agent.Platform;
+
+internal sealed record CompleteRequest(JsonObject Result);

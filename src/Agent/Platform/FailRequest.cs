@@ -1,0 +1,3 @@
+namespace OwlFactory.Agent.Platform;
+
+internal sealed record FailRequest(string ErrorMessage);

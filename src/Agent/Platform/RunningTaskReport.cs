@@ -1,0 +1,3 @@
+namespace OwlFactory.Agent.Platform;
+
+internal sealed record RunningTaskReport(string TaskId, double Progress);
