@@ -1,18 +1,22 @@
 using System.Collections.Immutable;
 using OwlFactory.GrainInterfaces.Fleet;
+using OwlFactory.Grains.Admin;
 
 namespace OwlFactory.Grains.Fleet;
 
-public sealed class FleetDirectoryGrain(GpuServerStore store) : Grain, IFleetDirectoryGrain
+public sealed class FleetDirectoryGrain(GpuServerStore store, SystemConfigCache config, TimeProvider clock) : Grain, IFleetDirectoryGrain
 {
     private readonly Dictionary<Guid, ServerSummary> _servers = [];
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        // What PostgreSQL knows; live servers replace these entries with their first report.
+        // What PostgreSQL knows; live servers replace these entries with their first report. A stored "online" whose
+        // last heartbeat is older than the timeout is shown as offline: its grain (woken by its reminder) agrees soon.
+        var stale = clock.GetUtcNow().UtcDateTime.AddSeconds(-config.Current.HeartbeatTimeoutSeconds);
         foreach (var (id, s) in await store.LoadAllAsync())
         {
-            _servers[id] = new ServerSummary(id, s.Name, s.Host, s.Status, 0, s.MaxConcurrentTasks, s.TotalMemory, 0,
+            var status = s.Status is ServerStatus.Maintenance || s.LastHeartbeat > stale ? s.Status : ServerStatus.Offline;
+            _servers[id] = new ServerSummary(id, s.Name, s.Host, status, 0, s.MaxConcurrentTasks, s.TotalMemory, 0,
                 s.GpuCount, 0, 0, 0, 0, s.LastHeartbeat, s.Description, s.CreatedAt, s.UpdatedAt);
         }
     }

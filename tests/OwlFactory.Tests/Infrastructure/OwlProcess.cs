@@ -59,6 +59,13 @@ public sealed class OwlProcess : IDisposable
         }
     }
 
+    /// <summary>Asks the process to stop (SIGTERM), as systemd or Ctrl-C would.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Ends the process at once, as a crash or <c>kill -9</c> would.</summary>
     public void Kill()
     {
