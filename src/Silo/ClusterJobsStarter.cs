@@ -2,11 +2,30 @@ using OwlFactory.GrainInterfaces.Recharge;
 
 namespace OwlFactory.Silo;
 
-/// <summary>Makes sure the cluster's periodic jobs have their reminders. Every silo runs it; registering twice is harmless.</summary>
-internal sealed class ClusterJobsStarter(IGrainFactory grains) : IHostedService
+/// <summary>
+/// Makes sure the cluster's periodic jobs have their reminders. Every silo runs it; registering twice is harmless.
+/// It retries in the background: right after a crash the cluster may need a moment before such calls succeed, and
+/// that must not stop this silo from starting.
+/// </summary>
+internal sealed partial class ClusterJobsStarter(IGrainFactory grains, ILogger<ClusterJobsStarter> logger) : BackgroundService
 {
-    public Task StartAsync(CancellationToken cancellationToken)
-        => grains.GetGrain<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; !stoppingToken.IsCancellationRequested; attempt++)
+        {
+            try
+            {
+                await grains.GetGrain<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
+                return;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRetry(attempt, e);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, attempt * 2)), stoppingToken);
+            }
+        }
+    }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Warning, Message = "Scheduling the cluster jobs failed (attempt {Attempt}); retrying")]
+    private partial void LogRetry(int attempt, Exception exception);
 }

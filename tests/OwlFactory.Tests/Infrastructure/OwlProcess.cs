@@ -18,7 +18,7 @@ public sealed class OwlProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <summary>The last lines the process printed, for failure messages.</summary>
-    public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(60));
+    public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(150));
 
     public static OwlProcess Start(string project, string name, IDictionary<string, string> environment)
     {

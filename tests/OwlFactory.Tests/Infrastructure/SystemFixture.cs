@@ -24,12 +24,28 @@ public class SystemFixture : IAsyncLifetime
         StartSilos();
         StartApi();
         await WaitReadyAsync(SiloCount);
+        // A silo that has just joined may still answer 503 for a moment (the client's view of the cluster catches
+        // up); that is the documented "try again", so the fixture retries before the tests begin.
         using var api = CreateClient();
-        var admin = await api.LoginAsync("admin@example.com", "admin123");
-        var config = await api.PutAsync("/api/admin/config", new { heartbeat_timeout_seconds = 3 }, admin);
-        if (config.Status != HttpStatusCode.OK)
+        for (var attempt = 1; ; attempt++)
         {
-            throw new InvalidOperationException("Could not set the test config: " + config);
+            var login = await api.PostAsync("/api/auth/login", new { email = "admin@example.com", password = "admin123" });
+            if (login.Status == HttpStatusCode.OK)
+            {
+                var admin = login.Data["access_token"]!.GetValue<string>();
+                var config = await api.PutAsync("/api/admin/config", new { heartbeat_timeout_seconds = 3 }, admin);
+                if (config.Status == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+
+            if (attempt == 40)
+            {
+                throw new InvalidOperationException("Could not sign in and set the test config: " + login + Environment.NewLine + Diagnostics());
+            }
+
+            await Task.Delay(250);
         }
     }
 
