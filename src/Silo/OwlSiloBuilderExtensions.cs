@@ -1,4 +1,7 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.Grains.Accounts;
 using OwlFactory.Grains.Admin;
@@ -13,16 +16,17 @@ public static class OwlSiloBuilderExtensions
     /// <summary>Grain storage, reminders, streams and the grains' own services, all on one PostgreSQL database.</summary>
     public static ISiloBuilder AddOwlGrains(this ISiloBuilder silo, string connectionString)
     {
-        silo.AddAdoNetGrainStorage(OwlConstants.Storage, o =>
+        foreach (var name in new[] { OwlConstants.Storage, OwlConstants.PubSubStore })
         {
-            o.Invariant = OwlConstants.AdoInvariant;
-            o.ConnectionString = connectionString;
-        });
-        silo.AddAdoNetGrainStorage(OwlConstants.PubSubStore, o =>
-        {
-            o.Invariant = OwlConstants.AdoInvariant;
-            o.ConnectionString = connectionString;
-        });
+            // Orleans' own version-tolerant serializer (the [GenerateSerializer]/[Id] contract), not the provider's
+            // default JSON, which cannot read back immutable collections.
+            silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> options) => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = OwlConstants.AdoInvariant;
+                o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = OwlConstants.AdoInvariant;

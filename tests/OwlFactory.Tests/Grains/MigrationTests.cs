@@ -10,6 +10,7 @@ public sealed class MigrationTests
     [Fact]
     public async Task MigrateAsync_TwiceThenEveryScriptAgain_LeavesOneJournalEntryPerScriptAndNoError()
     {
+        await TestDatabase.EnsureMigratedAsync();
         var database = $"owl_migration_{Guid.NewGuid():N}";
         var connectionString = new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { Database = database, Pooling = false }.ConnectionString;
         try
