@@ -161,12 +161,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
         }
     }
 
-    private DateTime Now()
-    {
-        // Truncated to what PostgreSQL keeps, so a reloaded row equals the one in memory.
-        var now = clock.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-    }
+    private DateTime Now() => clock.UtcNowMilliseconds();
 
     private UserProfile ToProfile(UserState s) => new(
         Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance - s.Held, 0, s.CreatedAt, s.UpdatedAt, s.LastLogin);

@@ -288,11 +288,7 @@ public sealed partial class GpuServerGrain(
         state.Description = spec.Description;
     }
 
-    private DateTime Now()
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        return new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
-    }
+    private DateTime Now() => clock.UtcNowMilliseconds();
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "GPU server {ServerId} is now {Status}")]
     private partial void LogStatusChanged(Guid serverId, string status);

@@ -40,7 +40,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         var next = _state.Copy();
         next.UsedCount++;
         next.Redemptions[userId] = operationId;
-        var record = new RechargeRecord(operationId, _state.Id, userId, _state.Amount, Truncate(clock.GetUtcNow().UtcDateTime));
+        var record = new RechargeRecord(operationId, _state.Id, userId, _state.Amount, clock.UtcNowMilliseconds());
         if (!await GuardAsync(() => store.ClaimAsync(next, record)))
         {
             // The operation id is taken by another redemption: not this user's use of this code.
@@ -62,7 +62,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         if (_state.DisabledAt is null)
         {
             var next = _state.Copy();
-            next.DisabledAt = Truncate(clock.GetUtcNow().UtcDateTime);
+            next.DisabledAt = clock.UtcNowMilliseconds();
             await GuardAsync(async () =>
             {
                 await store.DisableAsync(next);
@@ -104,5 +104,4 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         }
     }
 
-    private static DateTime Truncate(DateTime t) => new(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 }

@@ -10,8 +10,7 @@ public sealed class RechargeCodeIssuerGrain(RechargeCodeStore store, TimeProvide
     public async Task<IssuedBatch> IssueAsync(IssueCodesCommand command)
     {
         var batchId = Guid.CreateVersion7();
-        var now = clock.GetUtcNow().UtcDateTime;
-        now = new DateTime(now.Ticks - now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        var now = clock.UtcNowMilliseconds();
 
         // 32^12 possible codes: a collision is astronomically unlikely, but if one happens the whole batch is
         // regenerated rather than a code silently shared.
