@@ -5,8 +5,10 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
 
 namespace OwlFactory.ApiHost.Admin;
@@ -20,7 +22,30 @@ public static class AdminEndpoints
         var group = routes.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization(OwlClaims.AdminPolicy);
         group.MapGet("/config", GetConfigAsync).WithSummary("The live system configuration (admin)");
         group.MapPut("/config", UpdateConfigAsync).WithSummary("Change some keys of the configuration; in force everywhere within a second (admin)");
+        group.MapGet("/users", ListUsersAsync).WithSummary("Accounts by role, active flag and search over email, username and full name (admin)");
+        group.MapPut("/users/{id:guid}", UpdateUserAsync).WithSummary("Change an account's role, active flag, balance (as a ledger adjustment), username or full name (admin)");
         return group;
+    }
+
+    internal static async Task<JsonHttpResult<ApiEnvelope<PagedList<AdminUserResponse>>>> ListUsersAsync(
+        [AsParameters] AdminUserQuery query, UserDirectory users, CancellationToken cancellationToken)
+        => ApiResults.Ok(await users.ListAsync(query, cancellationToken));
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateUserAsync(
+        Guid id, AdminUpdateUserRequest request, IClusterClient client, ClaimsPrincipal user)
+    {
+        var change = new AdminUserChange(request.Role, request.IsActive, request.Balance, request.Username, request.FullName);
+        var result = await client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, Guid.CreateVersion7());
+        return result.Status switch
+        {
+            AccountStatus.Ok => ApiResults.Ok(UserResponse.From(result.Profile!), "updated"),
+            AccountStatus.Forbidden => ApiResults.AccessDenied("Only a super_admin changes roles or edits an admin"),
+            AccountStatus.SelfChangeRefused => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, "You cannot deactivate or demote yourself"),
+            AccountStatus.LastSuperAdmin => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, "The last active super_admin stays"),
+            AccountStatus.BalanceBelowHeld => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, "The balance cannot go below what running tasks hold"),
+            AccountStatus.UsernameTaken => ApiResults.Conflict("Username is already taken", "username"),
+            _ => ApiResults.NotFound("User"),
+        };
     }
 
     internal static async Task<JsonHttpResult<ApiEnvelope<SystemConfig>>> GetConfigAsync(IClusterClient client)

@@ -10,4 +10,8 @@ public enum AccountStatus
     WrongPassword = 4,
     Deactivated = 5,
     AlreadyExists = 6,
+    Forbidden = 7,
+    SelfChangeRefused = 8,
+    LastSuperAdmin = 9,
+    BalanceBelowHeld = 10,
 }

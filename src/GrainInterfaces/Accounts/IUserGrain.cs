@@ -39,4 +39,11 @@ public interface IUserGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("CreditRecharge")]
     Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount);
+
+    /// <summary>
+    /// Applies an admin's change (rules already checked by <see cref="IUserAdministrationGrain"/>). A role or active
+    /// change revokes every token; a balance change is an <c>adjustment</c> ledger entry keyed by <paramref name="operationId"/>.
+    /// </summary>
+    [Alias("AdminApply")]
+    Task<AccountResult> AdminApplyAsync(AdminUserChange change, Guid actorId, Guid operationId);
 }

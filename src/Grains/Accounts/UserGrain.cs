@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using Orleans.Storage;
 using OwlFactory.GrainInterfaces.Accounts;
@@ -131,6 +132,59 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
         }
 
         return new CreditResult(AccountStatus.Ok, applied, balanceAfter);
+    }
+
+    public async Task<AccountResult> AdminApplyAsync(AdminUserChange change, Guid actorId, Guid operationId)
+    {
+        if (_state is null)
+        {
+            return new AccountResult(AccountStatus.NotFound);
+        }
+
+        var next = _state.Copy();
+        next.Role = change.Role ?? next.Role;
+        next.IsActive = change.IsActive ?? next.IsActive;
+        next.Username = change.Username?.Trim() ?? next.Username;
+        next.FullName = change.FullName ?? next.FullName;
+        if (next.Role != _state.Role || next.IsActive != _state.IsActive)
+        {
+            // Tokens carry the role; a deactivated account must lose its sessions at once.
+            next.TokenVersion++;
+        }
+
+        next.UpdatedAt = Now();
+        var profileChanged = next.Role != _state.Role || next.IsActive != _state.IsActive
+            || next.Username != _state.Username || next.FullName != _state.FullName;
+        if (profileChanged)
+        {
+            var outcome = await WriteAsync(next);
+            if (outcome != UserWriteOutcome.Written)
+            {
+                return new AccountResult(ToStatus(outcome));
+            }
+        }
+
+        if (change.Balance is { } target && target != _state.Balance)
+        {
+            if (target < _state.Held)
+            {
+                return new AccountResult(AccountStatus.BalanceBelowHeld, ToProfile(_state));
+            }
+
+            var adjusted = _state.Copy();
+            var from = adjusted.Balance;
+            adjusted.Balance = target;
+            adjusted.UpdatedAt = Now();
+            var entry = new LedgerEntry("adjustment", target - from, 0m, $"adjustment:{operationId}", operationId,
+                string.Create(CultureInfo.InvariantCulture, $"admin set the balance from {from:0.00} to {target:0.00}"), actorId, adjusted.UpdatedAt);
+            var (applied, _) = await GuardAsync(() => store.ApplyLedgerEntryAsync(Id, adjusted, entry));
+            if (applied)
+            {
+                _state = adjusted;
+            }
+        }
+
+        return new AccountResult(AccountStatus.Ok, ToProfile(_state));
     }
 
     private async Task<UserWriteOutcome> WriteAsync(UserState next)

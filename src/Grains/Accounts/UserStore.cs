@@ -140,6 +140,13 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         return (true, state.Balance);
     }
 
+    public async Task<long> CountActiveSuperAdminsAsync(Guid excluding)
+    {
+        await using var command = dataSource.CreateCommand("SELECT count(*) FROM users WHERE role = 'super_admin' AND is_active AND id <> $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = excluding });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
     private static void ThrowIfStale(int rows, Guid id, UserState state)
     {
         if (rows == 0)

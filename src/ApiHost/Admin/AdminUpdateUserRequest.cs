@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+using OwlFactory.ApiHost.Accounts;
+using OwlFactory.ApiHost.Http;
+
+namespace OwlFactory.ApiHost.Admin;
+
+/// <summary>Fields left out keep their value. <c>balance</c> is the new balance; the difference becomes a ledger adjustment.</summary>
+public sealed record AdminUpdateUserRequest
+{
+    [AllowedValues(null, "user", "admin", "super_admin", ErrorMessage = "must be one of user, admin, super_admin")]
+    public string? Role { get; init; }
+
+    public bool? IsActive { get; init; }
+
+    [Money(0, 1_000_000_000)]
+    public decimal? Balance { get; init; }
+
+    [RegularExpression(AccountRules.UsernamePattern, ErrorMessage = "must be 3-50 letters, digits, '_' or '-'")]
+    public string? Username { get; init; }
+
+    [MaxLength(100, ErrorMessage = "must be at most 100 characters")]
+    public string? FullName { get; init; }
+}
