@@ -234,8 +234,19 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
         var user = await _api.CreateUserAsync();
         await Task.Delay(300);
 
-        var overview = (await _api.GetAsync("/api/gpu/cluster/overview", user.Token)).Data;
-        var servers = (await _api.GetAsync("/api/gpu/servers", user.Token)).Data.AsArray();
+        // Other tests' servers change status concurrently: compare a list and an overview taken with nothing in between.
+        JsonNode overview = null!;
+        JsonArray servers = null!;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            servers = (await _api.GetAsync("/api/gpu/servers", user.Token)).Data.AsArray();
+            overview = (await _api.GetAsync("/api/gpu/cluster/overview", user.Token)).Data;
+            var again = (await _api.GetAsync("/api/gpu/servers", user.Token)).Data.AsArray();
+            if (Shape(again) == Shape(servers))
+            {
+                break;
+            }
+        }
 
         Assert.Equal(servers.Count, overview["total_servers"]!.GetValue<int>());
         Assert.Equal(servers.Count(s => s!["status"]!.GetValue<string>() is "online" or "busy"), overview["online_servers"]!.GetValue<int>());
@@ -244,6 +255,9 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
         Assert.True(overview["total_gpus"]!.GetValue<int>() >= overview["busy_gpus"]!.GetValue<int>() + overview["idle_gpus"]!.GetValue<int>());
         Assert.Equal(0, overview["queue_length"]!.GetValue<int>());
     }
+
+    private static string Shape(JsonArray servers)
+        => string.Join(';', servers.Select(s => $"{s!["id"]}:{s["status"]}:{s["current_tasks"]}"));
 
     [Fact]
     public async Task Heartbeat_InvalidNumbersOrWait_Returns422()
