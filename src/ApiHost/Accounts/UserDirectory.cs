@@ -23,7 +23,7 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource)
         return await command.ExecuteScalarAsync(cancellationToken) as Guid?;
     }
 
-    public async Task<PagedList<AdminUserResponse>> ListAsync(AdminUserQuery query, CancellationToken cancellationToken)
+    public async Task<PagedList<UserResponse>> ListAsync(AdminUserQuery query, CancellationToken cancellationToken)
     {
         var pattern = query.Search is { Length: > 0 } search
             ? "%" + search.Replace(@"\", @"\\", StringComparison.Ordinal).Replace("%", @"\%", StringComparison.Ordinal)
@@ -51,13 +51,14 @@ public sealed class UserDirectory(NpgsqlDataSource dataSource)
         command.Parameters.AddRange(Parameters());
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Size });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = query.Offset });
-        var items = new List<AdminUserResponse>();
+        var items = new List<UserResponse>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(new AdminUserResponse(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
+            // total_tasks is 0 until tasks exist; the task issue adds it to this query.
+            items.Add(new UserResponse(reader.GetGuid(0), reader.GetString(1), reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3), reader.GetString(4), reader.GetBoolean(5), reader.GetDecimal(6),
-                reader.GetDecimal(7), reader.GetDateTime(8), reader.GetDateTime(9), reader.IsDBNull(10) ? null : reader.GetDateTime(10)));
+                reader.GetDecimal(7), 0, reader.GetDateTime(8), reader.GetDateTime(9), reader.IsDBNull(10) ? null : reader.GetDateTime(10)));
         }
 
         return Paged.Of(items, total, query);

@@ -27,7 +27,7 @@ public static class AdminEndpoints
         return group;
     }
 
-    internal static async Task<JsonHttpResult<ApiEnvelope<PagedList<AdminUserResponse>>>> ListUsersAsync(
+    internal static async Task<JsonHttpResult<ApiEnvelope<PagedList<UserResponse>>>> ListUsersAsync(
         [AsParameters] AdminUserQuery query, UserDirectory users, CancellationToken cancellationToken)
         => ApiResults.Ok(await users.ListAsync(query, cancellationToken));
 
