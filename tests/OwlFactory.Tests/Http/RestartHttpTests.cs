@@ -68,7 +68,7 @@ public sealed class RestartHttpTests(TwoSiloSystemFixture system) : IDisposable
     [Fact]
     public async Task ApiHost_StartedBeforeAnySilo_AnswersNotReadyThenConnects()
     {
-        system.StopAll();
+        await system.ShutDownAllAsync();
         system.StartApi();
         try
         {

@@ -75,6 +75,22 @@ public class SystemFixture : IAsyncLifetime
         KillSilos();
     }
 
+    /// <summary>Stops every process with SIGTERM, as an operator would: silos leave the membership table cleanly.</summary>
+    public async Task ShutDownAllAsync()
+    {
+        foreach (var process in _silos.Append(_api).OfType<OwlProcess>())
+        {
+            process.Terminate();
+        }
+
+        foreach (var process in _silos.Append(_api).OfType<OwlProcess>())
+        {
+            await process.WaitForExitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        StopAll();
+    }
+
     public async Task RestartAllAsync()
     {
         StopAll();
