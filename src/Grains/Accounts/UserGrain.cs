@@ -1,6 +1,4 @@
 using System.Globalization;
-using Npgsql;
-using Orleans.Storage;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.Grains.Accounts;
@@ -125,7 +123,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
         next.Balance += amount;
         next.UpdatedAt = Now();
         var entry = new LedgerEntry("recharge", amount, 0m, $"recharge:{recordId}", recordId, "recharge code redeemed", null, next.UpdatedAt);
-        var (applied, balanceAfter) = await GuardAsync(() => store.ApplyLedgerEntryAsync(Id, next, entry));
+        var (applied, balanceAfter) = await this.WriteOrReloadAsync(() => store.ApplyLedgerEntryAsync(Id, next, entry));
         if (applied)
         {
             _state = next;
@@ -177,7 +175,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
             adjusted.UpdatedAt = Now();
             var entry = new LedgerEntry("adjustment", target - from, 0m, $"adjustment:{operationId}", operationId,
                 string.Create(CultureInfo.InvariantCulture, $"admin set the balance from {from:0.00} to {target:0.00}"), actorId, adjusted.UpdatedAt);
-            var (applied, _) = await GuardAsync(() => store.ApplyLedgerEntryAsync(Id, adjusted, entry));
+            var (applied, _) = await this.WriteOrReloadAsync(() => store.ApplyLedgerEntryAsync(Id, adjusted, entry));
             if (applied)
             {
                 _state = adjusted;
@@ -189,30 +187,13 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
 
     private async Task<UserWriteOutcome> WriteAsync(UserState next)
     {
-        var outcome = await GuardAsync(() => store.UpdateAsync(Id, next));
+        var outcome = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
         if (outcome == UserWriteOutcome.Written)
         {
             _state = next;
         }
 
         return outcome;
-    }
-
-    /// <summary>
-    /// Any failed write leaves us unsure what the row holds (the commit may have happened with its answer lost, or
-    /// another activation wrote it): drop this activation so the next call reloads the row.
-    /// </summary>
-    private async Task<T> GuardAsync<T>(Func<Task<T>> write)
-    {
-        try
-        {
-            return await write();
-        }
-        catch (Exception e) when (e is InconsistentStateException or NpgsqlException or TimeoutException)
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 
     private DateTime Now() => clock.UtcNowMilliseconds();

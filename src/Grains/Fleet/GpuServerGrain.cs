@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Orleans.Runtime;
-using Orleans.Storage;
 using Orleans.Streams;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
@@ -261,21 +259,13 @@ public sealed partial class GpuServerGrain(
 
     private async Task<ServerWriteStatus> WriteAsync(GpuServerState next)
     {
-        try
+        var result = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
+        if (result == ServerWriteStatus.Ok)
         {
-            var result = await store.UpdateAsync(Id, next);
-            if (result == ServerWriteStatus.Ok)
-            {
-                _state = next;
-            }
+            _state = next;
+        }
 
-            return result;
-        }
-        catch (Exception e) when (e is InconsistentStateException or NpgsqlException or TimeoutException)
-        {
-            DeactivateOnIdle();
-            throw;
-        }
+        return result;
     }
 
     private static void Apply(GpuServerState state, ServerSpec spec)

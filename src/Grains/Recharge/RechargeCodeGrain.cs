@@ -1,5 +1,3 @@
-using Npgsql;
-using Orleans.Storage;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Recharge;
 
@@ -41,7 +39,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         next.UsedCount++;
         next.Redemptions[userId] = operationId;
         var record = new RechargeRecord(operationId, _state.Id, userId, _state.Amount, clock.UtcNowMilliseconds());
-        if (!await GuardAsync(() => store.ClaimAsync(next, record)))
+        if (!await this.WriteOrReloadAsync(() => store.ClaimAsync(next, record)))
         {
             // The operation id is taken by another redemption: not this user's use of this code.
             return new RedeemResult(RedeemStatus.AlreadyRedeemed);
@@ -63,7 +61,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         {
             var next = _state.Copy();
             next.DisabledAt = clock.UtcNowMilliseconds();
-            await GuardAsync(async () =>
+            await this.WriteOrReloadAsync(async () =>
             {
                 await store.DisableAsync(next);
                 return true;
@@ -89,19 +87,4 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
             ? new RedeemResult(RedeemStatus.Ok, _state.Amount, credit.BalanceAfter, recordId)
             : new RedeemResult(RedeemStatus.NotFound);
     }
-
-    private async Task<T> GuardAsync<T>(Func<Task<T>> write)
-    {
-        try
-        {
-            return await write();
-        }
-        catch (Exception e) when (e is InconsistentStateException or NpgsqlException or TimeoutException)
-        {
-            // Unsure what the rows hold now: reload them on the next call.
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
 }
