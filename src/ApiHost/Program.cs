@@ -14,6 +14,7 @@ using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Recharge;
+using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
@@ -93,6 +94,7 @@ builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<ClientThrottle>();
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<RechargeQueries>();
+builder.Services.AddSingleton<TaskQueries>();
 
 var app = builder.Build();
 
@@ -113,6 +115,7 @@ api.MapHealthEndpoints();
 api.MapAuthEndpoints();
 api.MapUserEndpoints();
 api.MapRechargeEndpoints();
+api.MapTaskEndpoints();
 api.MapGpuEndpoints();
 api.MapAgentEndpoints();
 api.MapAdminEndpoints();

@@ -1,4 +1,5 @@
 using OwlFactory.GrainInterfaces.Recharge;
+using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.Silo;
 
@@ -16,6 +17,7 @@ internal sealed partial class ClusterJobsStarter(IGrainFactory grains, ILogger<C
             try
             {
                 await grains.GetGrain<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
+                await grains.GetGrain<ITaskSweeperGrain>(0).EnsureScheduledAsync();
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

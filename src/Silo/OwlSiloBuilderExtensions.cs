@@ -7,6 +7,7 @@ using OwlFactory.Grains.Accounts;
 using OwlFactory.Grains.Admin;
 using OwlFactory.Grains.Fleet;
 using OwlFactory.Grains.Recharge;
+using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Silo;
 
@@ -40,6 +41,9 @@ public static class OwlSiloBuilderExtensions
         silo.Services.AddSingleton<UserStore>();
         silo.Services.AddSingleton<RechargeCodeStore>();
         silo.Services.AddSingleton<GpuServerStore>();
+        silo.Services.AddSingleton<TaskStore>();
+        silo.Services.AddSingleton<QueueSignal>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<QueueSignal>());
         silo.Services.AddOptions<FleetSettings>().BindConfiguration(FleetSettings.Section);
         silo.Services.AddSingleton<SystemConfigCache>();
         silo.Services.AddHostedService(sp => sp.GetRequiredService<SystemConfigCache>());

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Accounts;
@@ -57,12 +58,15 @@ public static class UserEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserStatsResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetStatsAsync(
-        IClusterClient client, ClaimsPrincipal user)
+        IClusterClient client, TaskQueries tasks, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var stats = await client.GetGrain<IUserGrain>(user.GetUserId()).GetStatsAsync();
-        return stats is null
-            ? ApiResults.NotFound("User")
-            : ApiResults.Ok(new UserStatsResponse(stats.TotalTasks, stats.CompletedTasks, stats.FailedTasks,
-                stats.TotalCost, stats.CurrentBalance, stats.LastTaskDate));
+        var profile = await client.GetGrain<IUserGrain>(user.GetUserId()).GetProfileAsync();
+        if (profile is null)
+        {
+            return ApiResults.NotFound("User");
+        }
+
+        var (total, completed, failed, cost, last) = await tasks.UserStatsAsync(profile.Id, cancellationToken);
+        return ApiResults.Ok(new UserStatsResponse(total, completed, failed, cost, profile.Balance, last));
     }
 }

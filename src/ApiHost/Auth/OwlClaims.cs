@@ -15,4 +15,8 @@ public static class OwlClaims
 
     public static Guid GetUserId(this ClaimsPrincipal user)
         => Guid.Parse(user.FindFirstValue(Subject) ?? throw new InvalidOperationException("The principal has no subject."));
+
+    /// <summary>admin or super_admin.</summary>
+    public static bool IsAdmin(this ClaimsPrincipal user)
+        => user.FindFirstValue(Role) is "admin" or "super_admin";
 }

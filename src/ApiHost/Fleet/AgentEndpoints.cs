@@ -5,6 +5,7 @@ using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
+using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.ApiHost.Fleet;
 
@@ -17,7 +18,39 @@ public static class AgentEndpoints
             .RequireAuthorization(new AuthorizationPolicyBuilder(AgentAuthenticationHandler.SchemeName)
                 .RequireClaim(AgentAuthenticationHandler.ServerIdClaim).Build());
         group.MapPost("/heartbeat", HeartbeatAsync).WithSummary("Telemetry in, work out; ?wait=N (≤ 30) long-polls for work");
+        var task = group.MapGroup("/tasks/{taskId:guid}");
+        task.MapPost("/start", (Guid taskId, IClusterClient client, ClaimsPrincipal agent)
+            => ReportAsync(taskId, agent, client, (g, s) => g.AgentStartAsync(s))).WithSummary("The agent started the task: it is running");
+        task.MapPost("/progress", (Guid taskId, AgentProgressRequest request, IClusterClient client, ClaimsPrincipal agent)
+            => ReportAsync(taskId, agent, client, (g, s) => g.AgentProgressAsync(s, request.Progress))).WithSummary("Progress 0-100, never going back");
+        task.MapPost("/logs", (Guid taskId, AgentLogsRequest request, IClusterClient client, TimeProvider clock, ClaimsPrincipal agent)
+            => ReportAsync(taskId, agent, client, (g, s) => g.AgentLogsAsync(s, [.. request.Lines!.Select(l => new TaskLogLine(
+                l.Ts is { } ts ? ts.ToUniversalTime() : clock.GetUtcNow().UtcDateTime, (l.Level ?? "INFO").ToUpperInvariant(), l.Message!))])))
+            .WithSummary("Lines appended in order to the task's log (at most 1000 a call)");
+        task.MapPost("/complete", (Guid taskId, AgentCompleteRequest request, IClusterClient client, ClaimsPrincipal agent)
+            => ReportAsync(taskId, agent, client, (g, s) => g.AgentCompleteAsync(s, request.Result?.ToJsonString())))
+            .WithSummary("The task completed; its cost is charged");
+        task.MapPost("/fail", (Guid taskId, AgentFailRequest request, IClusterClient client, ClaimsPrincipal agent)
+            => ReportAsync(taskId, agent, client, (g, s) => g.AgentFailAsync(s, request.ErrorMessage!)))
+            .WithSummary("The task failed; the time it ran is charged");
         return group;
+    }
+
+    /// <summary>One of the agent's task calls: 404 for a task not assigned to its server, 409 for one whose state forbids it.</summary>
+    private static async Task<Results<JsonHttpResult<ApiEnvelope<AgentTaskResponse>>, JsonHttpResult<ApiErrorEnvelope>>> ReportAsync(
+        Guid taskId, ClaimsPrincipal agent, IClusterClient client, Func<ITaskGrain, Guid, Task<TaskOutcome>> call)
+    {
+        var serverId = Guid.Parse(agent.FindFirstValue(AgentAuthenticationHandler.ServerIdClaim)!);
+        var grain = client.GetGrain<ITaskGrain>(taskId);
+        var outcome = await call(grain, serverId);
+        var task = await grain.GetAsync();
+        return outcome switch
+        {
+            TaskOutcome.Ok => ApiResults.Ok(new AgentTaskResponse(taskId, task?.Status ?? TaskStatuses.Cancelled)),
+            TaskOutcome.InvalidState => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState,
+                $"The task is {task?.Status}; stop it", new { status = task?.Status }),
+            _ => ApiResults.NotFound("Task"),
+        };
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<HeartbeatResponse>>, JsonHttpResult<ApiErrorEnvelope>>> HeartbeatAsync(
@@ -42,7 +75,8 @@ public static class AgentEndpoints
             .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, serverId))
             .OnNextAsync(sample);
 
-        var reply = await client.GetGrain<IGpuServerGrain>(serverId).PollAsync(TimeSpan.FromSeconds(wait ?? 0));
+        var reply = await client.GetGrain<IGpuServerGrain>(serverId).PollAsync(new AgentPoll(
+            TimeSpan.FromSeconds(wait ?? 0), sample.TaskTypes, [.. sample.RunningTasks.Select(t => t.TaskId)]));
         return ApiResults.Ok(new HeartbeatResponse(
             reply.HeartbeatIntervalSeconds,
             [.. reply.Assignments.Select(a => new AssignmentResponse(a.TaskId, a.TaskType, a.Title,
@@ -50,3 +84,5 @@ public static class AgentEndpoints
             [.. reply.Cancel]));
     }
 }
+
+public sealed record AgentTaskResponse(Guid TaskId, string Status);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Streams;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
 
@@ -63,8 +64,13 @@ public static class GpuEndpoints
         return ApiResults.Ok(samples.Select(s => ServerStatusResponse.From(s, summary.Status)).ToList());
     }
 
-    internal static async Task<JsonHttpResult<ApiEnvelope<ClusterOverviewResponse>>> OverviewAsync(IClusterClient client)
-        => ApiResults.Ok(ClusterOverviewResponse.From(await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync(), queueLength: 0));
+    internal static async Task<JsonHttpResult<ApiEnvelope<ClusterOverviewResponse>>> OverviewAsync(
+        IClusterClient client, TaskQueries tasks, CancellationToken cancellationToken)
+        => ApiResults.Ok(await OverviewOfAsync(client, tasks, cancellationToken));
+
+    private static async Task<ClusterOverviewResponse> OverviewOfAsync(IClusterClient client, TaskQueries tasks, CancellationToken cancellationToken)
+        => ClusterOverviewResponse.From(await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync(),
+            (int)await tasks.QueueLengthAsync(cancellationToken));
 
     internal static async Task<Results<ServerSentEventsResult<ServerStatusResponse>, JsonHttpResult<ApiErrorEnvelope>>> TelemetryStream(
         Guid id, IClusterClient client, CancellationToken cancellationToken)
@@ -75,8 +81,8 @@ public static class GpuEndpoints
             : TypedResults.ServerSentEvents(FollowTelemetryAsync(current, client, cancellationToken), "telemetry");
     }
 
-    internal static ServerSentEventsResult<ClusterOverviewResponse> ClusterStream(IClusterClient client, CancellationToken cancellationToken)
-        => TypedResults.ServerSentEvents(FollowClusterAsync(client, cancellationToken), "overview");
+    internal static ServerSentEventsResult<ClusterOverviewResponse> ClusterStream(IClusterClient client, TaskQueries tasks, CancellationToken cancellationToken)
+        => TypedResults.ServerSentEvents(FollowClusterAsync(client, tasks, cancellationToken), "overview");
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerCreatedResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
         CreateServerRequest request, IClusterClient client)
@@ -162,13 +168,13 @@ public static class GpuEndpoints
     }
 
     private static async IAsyncEnumerable<ClusterOverviewResponse> FollowClusterAsync(
-        IClusterClient client, [EnumeratorCancellation] CancellationToken cancellationToken)
+        IClusterClient client, TaskQueries tasks, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ClusterOverviewResponse? last = null;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         do
         {
-            var overview = ClusterOverviewResponse.From(await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync(), queueLength: 0);
+            var overview = await OverviewOfAsync(client, tasks, cancellationToken);
             if (overview != last)
             {
                 last = overview;

@@ -1,3 +1,5 @@
+using OwlFactory.GrainInterfaces.Tasks;
+
 namespace OwlFactory.GrainInterfaces.Accounts;
 
 /// <summary>
@@ -46,4 +48,30 @@ public interface IUserGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("AdminApply")]
     Task<AccountResult> AdminApplyAsync(AdminUserChange change, Guid actorId, Guid operationId);
+
+    /// <summary>
+    /// Accepts a task: checks maintenance, the price, the concurrency limit and the available balance, then holds
+    /// the task's most possible cost and writes the task (queued) in the same transaction. With an idempotency key
+    /// already used by this user, answers the task created then.
+    /// </summary>
+    [Alias("SubmitTask")]
+    Task<TaskResult> SubmitTaskAsync(TaskSubmission submission);
+
+    /// <summary>
+    /// A task's retry: the limit and balance checks of a submit, then a new hold and <paramref name="retried"/> (pending,
+    /// its next attempt) written with it. Called by the task's grain, which holds <paramref name="current"/>.
+    /// </summary>
+    [Alias("ReserveRetry")]
+    Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried);
+
+    /// <summary>
+    /// A task's end: charges <c>ended.Cost</c>, releases the rest of the hold and writes <paramref name="ended"/> in one
+    /// transaction; the ledger keys (the hold key) make a repeated settlement impossible. Answers the written record.
+    /// </summary>
+    [Alias("SettleTask")]
+    Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine);
+
+    /// <summary>A finished task of this user was deleted: it no longer counts in total_tasks.</summary>
+    [Alias("TaskDeleted")]
+    Task TaskDeletedAsync(Guid taskId);
 }

@@ -40,9 +40,14 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     Task<ImmutableArray<GpuTelemetry>> GetHistoryAsync(int minutes);
 
     /// <summary>
-    /// The agent's long poll: answers at once when there is work for it, otherwise when work arrives or
-    /// <paramref name="wait"/> (capped at the heartbeat interval, so telemetry stays fresh) has passed.
+    /// The agent's long poll: with a free slot the server claims queued work at once; the call answers when there is
+    /// something new to start or stop, otherwise when the wait (capped at the heartbeat interval, so telemetry stays
+    /// fresh) has passed.
     /// </summary>
     [AlwaysInterleave, Alias("Poll")]
-    Task<HeartbeatReply> PollAsync(TimeSpan wait);
+    Task<HeartbeatReply> PollAsync(AgentPoll poll);
+
+    /// <summary>A task this server held has ended or moved: its slot is free (and the agent told to stop it if it runs).</summary>
+    [AlwaysInterleave, Alias("Release")]
+    Task ReleaseAsync(Guid taskId);
 }

@@ -1,16 +1,30 @@
 using System.Globalization;
 using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Tasks;
+using OwlFactory.Grains.Admin;
+using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Accounts;
 
-public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUserGrain
+public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCache config, TimeProvider clock) : Grain, IUserGrain
 {
     private UserState? _state;
+
+    // The user's pending and running tasks: what max_concurrent_tasks_per_user counts. Every change to that set goes
+    // through this grain (submit, retry, settlement), so the count is exact under any number of parallel submits.
+    private HashSet<Guid> _active = [];
+    private int _taskCount;
 
     private Guid Id => this.GetPrimaryKey();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
-        => _state = await store.LoadAsync(Id, cancellationToken);
+    {
+        _state = await store.LoadAsync(Id, cancellationToken);
+        if (_state is not null)
+        {
+            (_active, _taskCount) = await tasks.LoadUserTasksAsync(Id, cancellationToken);
+        }
+    }
 
     public async Task<RegisterResult> RegisterAsync(RegisterCommand command)
     {
@@ -110,7 +124,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
     }
 
     public Task<UserStats?> GetStatsAsync()
-        => Task.FromResult(_state is null ? null : new UserStats(0, 0, 0, 0m, _state.Balance, null));
+        => Task.FromResult(_state is null ? null : new UserStats(_taskCount, 0, 0, 0m, _state.Balance, null));
 
     public async Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount)
     {
@@ -185,6 +199,132 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
         return new AccountResult(AccountStatus.Ok, ToProfile(_state));
     }
 
+    public async Task<TaskResult> SubmitTaskAsync(TaskSubmission submission)
+    {
+        if (_state is null)
+        {
+            return TaskResult.Of(TaskOutcome.NotFound);
+        }
+
+        if (submission.IdempotencyKey is { } key && await tasks.FindByIdempotencyKeyAsync(Id, key) is { } earlier)
+        {
+            return TaskResult.Of(TaskOutcome.Ok, earlier);
+        }
+
+        var now = Now();
+        var draft = new TaskRecord(
+            Id: Guid.NewGuid(), UserId: Id, Title: submission.Title, Description: submission.Description,
+            TaskType: submission.TaskType, Priority: submission.Priority, EstimatedDuration: submission.EstimatedDuration,
+            ConfigJson: submission.ConfigJson, ResultJson: null, ErrorMessage: null, Status: TaskStatuses.Pending,
+            Progress: 0, GpuServerId: null, Attempt: 1, LostRuns: 0, HoldKey: "", HoldAmount: 0m, Price: 0m, Cost: 0m,
+            TimeoutSeconds: 0, IdempotencyKey: submission.IdempotencyKey, AssignedAt: null, StartedAt: null,
+            CompletedAt: null, CreatedAt: now, UpdatedAt: now, DeletedAt: null, Version: 0);
+        var result = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued");
+        if (result.Outcome == TaskOutcome.Ok)
+        {
+            _taskCount++;
+        }
+
+        return result;
+    }
+
+    public Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried)
+        => _state is null
+            ? Task.FromResult(TaskResult.Of(TaskOutcome.NotFound))
+            : ReserveAsync(retried, current.Version, $"retried: attempt {retried.Attempt} queued");
+
+    public async Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine)
+    {
+        var user = _state ?? throw new InvalidOperationException($"task {current.Id} belongs to user {Id}, who does not exist");
+        var cost = Math.Min(ended.Cost, current.HoldAmount);
+        var updated = user.Copy();
+        updated.Balance -= cost;
+        updated.Held -= current.HoldAmount;
+        updated.UpdatedAt = ended.UpdatedAt;
+        var entries = new List<LedgerEntry>();
+        if (cost > 0)
+        {
+            entries.Add(new LedgerEntry("charge", -cost, -cost, $"charge:{current.HoldKey}", current.Id,
+                string.Create(CultureInfo.InvariantCulture, $"task {ended.Status}: {cost:0.00} for the time run"), null, ended.UpdatedAt));
+        }
+
+        if (current.HoldAmount - cost > 0)
+        {
+            entries.Add(new LedgerEntry("release", 0m, cost - current.HoldAmount, $"release:{current.HoldKey}", current.Id,
+                "rest of the task's hold released", null, ended.UpdatedAt));
+        }
+
+        var write = new TaskWrite(ended with { Cost = cost }, current.Version, QueueChange.Remove, logLine);
+        var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, write));
+        if (entries.Count > 0)
+        {
+            _state = updated;
+        }
+
+        _active.Remove(current.Id);
+        return written;
+    }
+
+    public Task TaskDeletedAsync(Guid taskId)
+    {
+        _taskCount = Math.Max(0, _taskCount - 1);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The rules of a submit and a retry, then the hold and the task's write in one transaction.</summary>
+    private async Task<TaskResult> ReserveAsync(TaskRecord next, long expectedVersion, string logLine)
+    {
+        var user = _state!;
+        var live = config.Current;
+        if (live.MaintenanceMode)
+        {
+            return new TaskResult(TaskOutcome.Maintenance, null, Message: live.MaintenanceMessage);
+        }
+
+        if (!live.TaskPrices.TryGetValue(next.TaskType, out var price))
+        {
+            return TaskResult.Of(TaskOutcome.UnknownTaskType);
+        }
+
+        if (_active.Count >= live.MaxConcurrentTasksPerUser)
+        {
+            return new TaskResult(TaskOutcome.LimitExceeded, null, Message:
+                $"At most {live.MaxConcurrentTasksPerUser} tasks may be pending or running at once");
+        }
+
+        // The most the task can cost: its price for the whole timeout.
+        var hold = Math.Round(price * live.DefaultTaskTimeout / 60m, 2, MidpointRounding.AwayFromZero);
+        var available = user.Balance - user.Held;
+        if (available < hold)
+        {
+            return new TaskResult(TaskOutcome.InsufficientBalance, null, hold, available);
+        }
+
+        var task = next with
+        {
+            Price = price,
+            HoldAmount = hold,
+            TimeoutSeconds = live.DefaultTaskTimeout,
+            HoldKey = $"task:{next.Id}:{next.Attempt}",
+        };
+        var updated = user.Copy();
+        updated.Held += hold;
+        updated.UpdatedAt = next.UpdatedAt;
+        LedgerEntry[] entries = hold > 0
+            ? [new LedgerEntry("hold", 0m, hold, $"hold:{task.HoldKey}", task.Id,
+                string.Create(CultureInfo.InvariantCulture, $"held for task {task.Id} (attempt {task.Attempt}): {price:0.00##}/min for up to {live.DefaultTaskTimeout} s"),
+                null, next.UpdatedAt)]
+            : [];
+        var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine)));
+        if (entries.Length > 0)
+        {
+            _state = updated;
+        }
+
+        _active.Add(task.Id);
+        return TaskResult.Of(TaskOutcome.Ok, written);
+    }
+
     private async Task<UserWriteOutcome> WriteAsync(UserState next)
     {
         var outcome = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
@@ -199,7 +339,7 @@ public sealed class UserGrain(UserStore store, TimeProvider clock) : Grain, IUse
     private DateTime Now() => clock.UtcNowMilliseconds();
 
     private UserProfile ToProfile(UserState s) => new(
-        Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance - s.Held, 0, s.CreatedAt, s.UpdatedAt, s.LastLogin);
+        Id, s.Email, s.Username, s.FullName, s.Role, s.IsActive, s.Balance, s.Balance - s.Held, _taskCount, s.CreatedAt, s.UpdatedAt, s.LastLogin);
 
     private static AccountStatus ToStatus(UserWriteOutcome outcome) => outcome switch
     {

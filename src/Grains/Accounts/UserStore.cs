@@ -1,6 +1,8 @@
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Storage;
+using OwlFactory.GrainInterfaces.Tasks;
+using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Accounts;
 
@@ -105,28 +107,10 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
     {
-        await using var command = dataSource.CreateCommand(
-            $"""
-            WITH updated AS ({UpdateSql} RETURNING id)
-            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
-                                        description, created_by, created_at)
-            SELECT id, $15, $16, $17, $8, $18, $19, $20, $21, $22 FROM updated
-            """);
-        AddParameters(command, id, state);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        p.Add(new NpgsqlParameter<string> { TypedValue = entry.Kind });
-        p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.Amount });
-        p.Add(new NpgsqlParameter<decimal> { TypedValue = entry.HoldAmount });
-        p.Add(new NpgsqlParameter<string> { TypedValue = entry.IdempotencyKey });
-        p.Add(new NpgsqlParameter { Value = (object?)entry.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter { Value = (object?)entry.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(new NpgsqlParameter { Value = (object?)entry.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = entry.CreatedAt });
-        int rows;
+        await using var connection = await dataSource.OpenConnectionAsync();
         try
         {
-            rows = await command.ExecuteNonQueryAsync();
+            await ApplyLedgerEntriesAsync(id, state, [entry], connection, null);
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
         {
@@ -136,8 +120,55 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             return (false, (decimal)(await earlier.ExecuteScalarAsync())!);
         }
 
-        ThrowIfStale(rows, id, state);
         return (true, state.Balance);
+    }
+
+    /// <summary>
+    /// A task's money and the task's row in one transaction: the user's row (whose balance and held already include
+    /// <paramref name="entries"/>) with its ledger entries, then the task write. Either all commit or none; a ledger
+    /// key applied before aborts the whole transaction (it is a bug: the task's version guard comes first).
+    /// </summary>
+    public async Task<TaskRecord> ApplyWithTaskAsync(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, TaskWrite task)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var written = await TaskStore.WriteAsync(task, connection, transaction);
+        if (entries.Count > 0)
+        {
+            await ApplyLedgerEntriesAsync(id, state, entries, connection, transaction);
+        }
+
+        await transaction.CommitAsync();
+        return written;
+    }
+
+    private static async Task ApplyLedgerEntriesAsync(
+        Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    {
+        await using var command = new NpgsqlCommand(
+            $"""
+            WITH updated AS ({UpdateSql} RETURNING id)
+            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
+                                        description, created_by, created_at)
+            SELECT updated.id, e.kind, e.amount, e.hold_amount, $8, e.key, $19, e.description, $20, $21
+            FROM updated CROSS JOIN unnest($15::text[], $16::numeric[], $17::numeric[], $18::text[], $22::text[])
+                WITH ORDINALITY AS e(kind, amount, hold_amount, key, description, n)
+            ORDER BY e.n
+            """, connection, transaction);
+        AddParameters(command, id, state);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Kind)] });
+        p.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. entries.Select(e => e.Amount)] });
+        p.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. entries.Select(e => e.HoldAmount)] });
+        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.IdempotencyKey)] });
+        var first = entries[0];
+        p.Add(new NpgsqlParameter { Value = (object?)first.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter { Value = (object?)first.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = first.CreatedAt });
+        p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Description)] });
+        var rows = await command.ExecuteNonQueryAsync();
+        ThrowIfStale(rows == 0 ? 0 : 1, id, state);
     }
 
     public async Task<long> CountActiveSuperAdminsAsync(Guid excluding)

@@ -5,13 +5,17 @@ using Orleans.Runtime;
 using Orleans.Streams;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
+using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Admin;
+using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Fleet;
 
 [ImplicitStreamSubscription(FleetStreams.Telemetry)]
 public sealed partial class GpuServerGrain(
     GpuServerStore store,
+    TaskStore tasks,
+    QueueSignal queueSignal,
     IOptions<FleetSettings> options,
     SystemConfigCache config,
     TimeProvider clock,
@@ -19,10 +23,23 @@ public sealed partial class GpuServerGrain(
 {
     private const string LivenessReminder = "liveness";
 
+    // How long an in-memory slot is trusted before a reconciliation with the tasks table may drop it.
+    private static readonly TimeSpan SlotGrace = TimeSpan.FromSeconds(15);
+
     private readonly Queue<GpuTelemetry> _history = new();
+
+    // The tasks this server holds (assigned or running): its slots. Rebuilt from the tasks table on activation.
+    private readonly Dictionary<Guid, Slot> _slots = [];
     private GpuServerState? _state;
     private GpuTelemetry? _latest;
     private bool _suspect;
+    private DateTime _activatedAt;
+    private DateTime _reconciledAt;
+    private ImmutableArray<string> _taskTypes = [];
+    private ImmutableArray<Guid> _reported = [];
+    private HashSet<Guid> _cancelSent = [];
+    private bool _claiming;
+    private TaskCompletionSource _news = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Guid Id => this.GetPrimaryKey();
 
@@ -34,6 +51,12 @@ public sealed partial class GpuServerGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = await store.LoadAsync(Id);
+        _activatedAt = _reconciledAt = Now();
+        if (_state is not null)
+        {
+            await ReconcileSlotsAsync(TimeSpan.Zero);
+        }
+
         var stream = this.GetStreamProvider(OwlConstants.StreamProvider)
             .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, Id));
         await stream.SubscribeAsync((sample, _) => OnTelemetryAsync(sample));
@@ -101,7 +124,7 @@ public sealed partial class GpuServerGrain(
             return ServerWriteStatus.NotFound;
         }
 
-        if (CurrentTasks > 0)
+        if (_slots.Count > 0)
         {
             return ServerWriteStatus.RunsTasks;
         }
@@ -152,17 +175,173 @@ public sealed partial class GpuServerGrain(
         return Task.FromResult(_history.Where(s => s.Timestamp >= since).ToImmutableArray());
     }
 
-    public async Task<HeartbeatReply> PollAsync(TimeSpan wait)
+    public async Task<HeartbeatReply> PollAsync(AgentPoll poll)
     {
-        var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
-        var hold = wait < interval ? wait : interval;
-        if (hold > TimeSpan.Zero && _state is { Maintenance: false })
+        if (_state is null)
         {
-            // No work source feeds servers yet (tasks come with the scheduler), so the poll simply waits out its time.
-            await Task.Delay(hold, clock);
+            return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [], []);
         }
 
-        return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [], []);
+        _reported = poll.RunningTaskIds;
+        foreach (var running in _reported)
+        {
+            if (_slots.TryGetValue(running, out var slot))
+            {
+                slot.Started = true;
+            }
+        }
+
+        await NoteTaskTypesAsync(poll.TaskTypes);
+        var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
+        var deadline = Now() + (poll.Wait < interval ? poll.Wait : interval);
+        while (true)
+        {
+            await TryClaimAsync();
+            var remaining = deadline - Now();
+            if (HasNews() || remaining <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            // Woken by new work anywhere in the cluster, by a slot of ours coming free, or once a second regardless
+            // (a missed notification, a claim that expired) — so a free slot is filled within a second.
+            var work = queueSignal.Next;
+            await Task.WhenAny(work, _news.Task, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock));
+            if (work.IsCompleted && _slots.Count > 0)
+            {
+                // The least loaded servers claim first: a server waits in proportion to how full it is.
+                await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state.MaxConcurrentTasks)), clock);
+            }
+        }
+
+        return Reply();
+    }
+
+    public Task ReleaseAsync(Guid taskId)
+    {
+        if (_slots.Remove(taskId))
+        {
+            Report();
+            Signal();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private bool CanTakeWork => _state is { Maintenance: false } && !config.Current.MaintenanceMode
+        && _taskTypes.Length > 0 && _slots.Count < _state.MaxConcurrentTasks;
+
+    /// <summary>Claims queued work for the free slots and takes each claimed task from its grain.</summary>
+    private async Task TryClaimAsync()
+    {
+        if (_claiming || !CanTakeWork)
+        {
+            return;
+        }
+
+        _claiming = true;
+        try
+        {
+            var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], _state!.MaxConcurrentTasks - _slots.Count);
+            if (claimed.Count == 0)
+            {
+                return;
+            }
+
+            var assignments = await Task.WhenAll(claimed.Select(id => GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id)));
+            foreach (var assignment in assignments)
+            {
+                if (assignment is not null)
+                {
+                    _slots[assignment.TaskId] = new Slot(assignment, Now());
+                }
+            }
+
+            Report();
+        }
+        finally
+        {
+            _claiming = false;
+        }
+    }
+
+    /// <summary>An assignment the agent has not been given yet, or a task it must stop that it was not told about.</summary>
+    private bool HasNews()
+        => _slots.Values.Any(s => s is { Started: false, Delivered: false, Assignment: not null })
+           || _reported.Any(id => !_slots.ContainsKey(id) && !_cancelSent.Contains(id));
+
+    private HeartbeatReply Reply()
+    {
+        var assignments = new List<AgentAssignment>();
+        foreach (var slot in _slots.Values.Where(s => s is { Started: false, Assignment: not null }))
+        {
+            slot.Delivered = true;
+            assignments.Add(slot.Assignment!);
+        }
+
+        var cancel = _reported.Where(id => !_slots.ContainsKey(id)).ToImmutableArray();
+        _cancelSent = [.. cancel];
+        return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [.. assignments], cancel);
+    }
+
+    private async Task NoteTaskTypesAsync(ImmutableArray<string> taskTypes)
+    {
+        if (taskTypes.Length == _taskTypes.Length && taskTypes.Order(StringComparer.Ordinal).SequenceEqual(_taskTypes.Order(StringComparer.Ordinal)))
+        {
+            return;
+        }
+
+        _taskTypes = taskTypes;
+        await store.SetTaskTypesAsync(Id, [.. taskTypes]);
+    }
+
+    /// <summary>
+    /// Brings the slots in line with the tasks table: adds what the table says this server holds (an assignment
+    /// still to start is fetched again from its task), drops what it no longer holds once the slot is older than
+    /// <paramref name="grace"/> (a newer in-memory slot may be a write the read did not see yet).
+    /// </summary>
+    private async Task ReconcileSlotsAsync(TimeSpan grace)
+    {
+        var held = await tasks.LoadServerTasksAsync(Id);
+        var now = Now();
+        var ids = held.Select(h => h.TaskId).ToHashSet();
+        foreach (var (id, slot) in _slots.ToList())
+        {
+            if (!ids.Contains(id) && now - slot.Since >= grace)
+            {
+                _slots.Remove(id);
+            }
+        }
+
+        foreach (var (id, started) in held.Where(h => !_slots.ContainsKey(h.TaskId)))
+        {
+            var assignment = started ? null : await GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id);
+            if (started || assignment is not null)
+            {
+                _slots[id] = new Slot(assignment, now) { Started = started };
+            }
+        }
+
+        _reconciledAt = now;
+    }
+
+    /// <summary>The server is gone: every task it held goes back to the queue (or fails after its third lost run).</summary>
+    private async Task RequeueLostTasksAsync()
+    {
+        var lost = _slots.Keys.ToList();
+        _slots.Clear();
+        foreach (var taskId in lost)
+        {
+            await GrainFactory.GetGrain<ITaskGrain>(taskId).ServerLostAsync(Id);
+        }
+
+        LogTasksRequeued(Id, lost.Count);
+    }
+
+    private void Signal()
+    {
+        _news.TrySetResult();
+        _news = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
@@ -204,6 +383,16 @@ public sealed partial class GpuServerGrain(
             LogSuspect(Id, (int)silence.TotalSeconds);
         }
 
+        var lastSign = _latest?.Timestamp ?? _activatedAt;
+        if (_slots.Count > 0 && Now() - lastSign > HeartbeatTimeout)
+        {
+            await RequeueLostTasksAsync();
+        }
+        else if (Now() - _reconciledAt > SlotGrace)
+        {
+            await ReconcileSlotsAsync(SlotGrace);
+        }
+
         if (await PersistStatusChangeAsync())
         {
             Report();
@@ -235,7 +424,7 @@ public sealed partial class GpuServerGrain(
         _ => ServerStatus.Online,
     };
 
-    private int CurrentTasks => _latest?.RunningTasks.Length ?? 0;
+    private int CurrentTasks => _slots.Count;
 
     private ServerSummary Summary()
     {
@@ -282,6 +471,21 @@ public sealed partial class GpuServerGrain(
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "GPU server {ServerId} is now {Status}")]
     private partial void LogStatusChanged(Guid serverId, string status);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "GPU server {ServerId} is lost: {Count} task(s) sent back to the queue")]
+    private partial void LogTasksRequeued(Guid serverId, int count);
+
+    /// <summary>A task this server holds; <c>Assignment</c> is null for one already running when the grain activated.</summary>
+    private sealed class Slot(AgentAssignment? assignment, DateTime since)
+    {
+        public AgentAssignment? Assignment { get; } = assignment;
+
+        public DateTime Since { get; } = since;
+
+        public bool Started { get; set; }
+
+        public bool Delivered { get; set; }
+    }
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "GPU server {ServerId} is suspect: no heartbeat for {Seconds} s")]
     private partial void LogSuspect(Guid serverId, int seconds);

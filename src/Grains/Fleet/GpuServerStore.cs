@@ -117,4 +117,13 @@ public sealed class GpuServerStore(NpgsqlDataSource dataSource)
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = s.UpdatedAt });
         p.Add(new NpgsqlParameter { Value = (object?)s.DeletedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
     }
+
+    /// <summary>The task types the agent runs, from its latest heartbeat (read by the queue's pending reasons).</summary>
+    public async Task SetTaskTypesAsync(Guid id, string[] taskTypes)
+    {
+        await using var command = dataSource.CreateCommand("UPDATE gpu_servers SET task_types = $2 WHERE id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = taskTypes });
+        await command.ExecuteNonQueryAsync();
+    }
 }

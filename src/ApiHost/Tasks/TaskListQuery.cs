@@ -1,0 +1,29 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.AspNetCore.Mvc;
+using OwlFactory.ApiHost.Http;
+
+namespace OwlFactory.ApiHost.Tasks;
+
+public sealed class TaskListQuery : PageQuery
+{
+    [FromQuery(Name = "status")]
+    [AllowedValues(null, "pending", "running", "completed", "failed", "cancelled",
+        ErrorMessage = "must be one of pending, running, completed, failed, cancelled")]
+    public string? Status { get; init; }
+
+    [FromQuery(Name = "task_type")]
+    [MaxLength(64, ErrorMessage = "must be at most 64 characters")]
+    public string? TaskType { get; init; }
+
+    [FromQuery(Name = "sort_by")]
+    [AllowedValues(null, "created_at", "updated_at", "priority", ErrorMessage = "must be one of created_at, updated_at, priority")]
+    public string? SortBy { get; init; }
+
+    [FromQuery(Name = "sort_order")]
+    [AllowedValues(null, "asc", "desc", ErrorMessage = "must be asc or desc")]
+    public string? SortOrder { get; init; }
+
+    /// <summary>Admins only: another user's tasks.</summary>
+    [FromQuery(Name = "user_id")]
+    public Guid? UserId { get; init; }
+}

@@ -1,0 +1,13 @@
+namespace OwlFactory.GrainInterfaces.Tasks;
+
+/// <summary>PRODUCT.md's task statuses, as they appear in the API and the <c>tasks</c> table.</summary>
+public static class TaskStatuses
+{
+    public const string Pending = "pending";
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public static readonly IReadOnlyList<string> All = [Pending, Running, Completed, Failed, Cancelled];
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace OwlFactory.Grains.Tasks;
+
+/// <summary>
+/// This silo's ear on the dispatch queue: a LISTEN on the channel every enqueue notifies (in the enqueue's own
+/// statement). Idle servers on this silo wait on <see cref="Next"/> and claim as soon as work arrives anywhere in the
+/// cluster. A missed notification costs at most the servers' one-second re-check, never a task.
+/// </summary>
+public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<QueueSignal> logger) : BackgroundService
+{
+    private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes at the next enqueue anywhere in the cluster.</summary>
+    public Task Next => Volatile.Read(ref _next).Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
+                connection.Notification += (_, _) => Fire();
+                await using (var listen = new NpgsqlCommand($"LISTEN {TaskStore.QueueChannel}", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stoppingToken);
+                }
+
+                // Whatever was enqueued while this silo was not listening is picked up by this first wake-up.
+                Fire();
+                while (!stoppingToken.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stoppingToken);
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogListenFailed(e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private void Fire()
+        => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Listening for queued tasks failed; reconnecting")]
+    private partial void LogListenFailed(Exception exception);
+}
