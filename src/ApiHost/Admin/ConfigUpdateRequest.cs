@@ -17,7 +17,7 @@ public sealed partial record ConfigUpdateRequest : IValidatableObject
     public int? MaxConcurrentTasksPerUser { get; init; }
 
     /// <summary>Seconds a task may run, from 1 minute to 7 days.</summary>
-    [Range(60, 604_800, ErrorMessage = "must be between 60 and 604800 seconds")]
+    [Range(10, 604_800, ErrorMessage = "must be between 10 and 604800 seconds")]
     public int? DefaultTaskTimeout { get; init; }
 
     public bool? MaintenanceMode { get; init; }

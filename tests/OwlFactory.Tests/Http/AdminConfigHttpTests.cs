@@ -50,7 +50,7 @@ public sealed class AdminConfigHttpTests(SystemFixture system) : IDisposable
     [Theory]
     [InlineData("{\"no_such_key\": 1}", "no_such_key")]
     [InlineData("{\"max_concurrent_tasks_per_user\": 0}", "max_concurrent_tasks_per_user")]
-    [InlineData("{\"default_task_timeout\": 10}", "default_task_timeout")]
+    [InlineData("{\"default_task_timeout\": 9}", "default_task_timeout")]
     [InlineData("{\"heartbeat_timeout_seconds\": 1}", "heartbeat_timeout_seconds")]
     [InlineData("{\"task_prices\": {\"Bad Type\": 1}}", "task_prices")]
     [InlineData("{\"task_prices\": {\"video_analysis\": -1}}", "task_prices")]

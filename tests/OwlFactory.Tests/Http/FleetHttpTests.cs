@@ -179,23 +179,6 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
-    public async Task Heartbeat_AllSlotsRunning_IsBusy_AndMaintenanceOverridesIt()
-    {
-        var (id, token) = await CreateServerAsync(maxConcurrentTasks: 1);
-        await _api.PostAsync("/api/agent/heartbeat", Heartbeat(runningTasks: 1), token);
-        await WaitForStatusAsync(id, s => s["status"]!.GetValue<string>() == "busy");
-
-        var put = await _api.PutAsync($"/api/gpu/servers/{id}", new { maintenance = true, description = "new fans" }, await AdminTokenAsync());
-
-        Assert.Equal(HttpStatusCode.OK, put.Status);
-        Assert.Equal("maintenance", put.Data["status"]!.GetValue<string>());
-        Assert.Equal("new fans", put.Data["description"]!.GetValue<string>());
-        var delete = await _api.SendAsync(HttpMethod.Delete, $"/api/gpu/servers/{id}", null, await AdminTokenAsync());
-        Assert.Equal(HttpStatusCode.Conflict, delete.Status);
-        Assert.Equal("INVALID_STATE", delete.ErrorCode);
-    }
-
-    [Fact]
     public async Task DeleteServer_Idle_RemovesItEverywhere()
     {
         var (id, token) = await CreateServerAsync();

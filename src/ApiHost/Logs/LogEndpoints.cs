@@ -1,0 +1,100 @@
+using System.ComponentModel.DataAnnotations;
+using System.Runtime.CompilerServices;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Tasks;
+using OwlFactory.GrainInterfaces.Tasks;
+
+namespace OwlFactory.ApiHost.Logs;
+
+public static class LogEndpoints
+{
+    private static readonly TimeSpan FollowPoll = TimeSpan.FromMilliseconds(500);
+
+    public static RouteGroupBuilder MapLogEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/logs").WithTags("Logs").RequireAuthorization();
+        group.MapGet("/tasks/{taskId:guid}", TaskLogAsync)
+            .WithSummary("A task's log, oldest first, from the cursor 'after'; ?follow=true streams new lines as Server-Sent Events");
+        return group;
+    }
+
+    internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskLogPage>>, ServerSentEventsResult<TaskLogResponse>, JsonHttpResult<ApiErrorEnvelope>>> TaskLogAsync(
+        Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
+        var grain = client.GetGrain<ITaskGrain>(taskId);
+        var task = await grain.GetAsync();
+        if (task is null || (task.UserId != user.GetUserId() && !user.IsAdmin()))
+        {
+            return ApiResults.NotFound("Task");
+        }
+
+        if (query.Follow == true)
+        {
+            return TypedResults.ServerSentEvents(FollowAsync(taskId, query.After ?? 0, grain, tasks, cancellationToken), "log");
+        }
+
+        var limit = query.Limit ?? 50;
+        var lines = await tasks.LogsAsync(taskId, query.After ?? 0, limit + 1, cancellationToken);
+        var more = lines.Count > limit;
+        var page = more ? lines[..limit] : lines;
+        return ApiResults.Ok(new TaskLogPage(page, page.Count > 0 ? page[^1].Id : query.After ?? 0, more));
+    }
+
+    /// <summary>Every line after the cursor, then new ones as they are appended, until the task has ended and all is sent.</summary>
+    private static async IAsyncEnumerable<TaskLogResponse> FollowAsync(
+        Guid taskId, long after, ITaskGrain grain, TaskQueries tasks, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            // Read the status first: lines written before the task ended are all visible to the read that follows.
+            var ended = (await grain.GetAsync())?.IsFinished ?? true;
+            List<TaskLogResponse> lines;
+            do
+            {
+                lines = await tasks.LogsAsync(taskId, after, 200, cancellationToken);
+                foreach (var line in lines)
+                {
+                    after = line.Id;
+                    yield return line;
+                }
+            }
+            while (lines.Count == 200);
+
+            if (ended)
+            {
+                yield break;
+            }
+
+            try
+            {
+                await Task.Delay(FollowPoll, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                yield break;
+            }
+        }
+    }
+}
+
+public sealed class TaskLogQuery
+{
+    [FromQuery(Name = "after")]
+    [Range(0, long.MaxValue, ErrorMessage = "must be a line id (0 or more)")]
+    public long? After { get; init; }
+
+    [FromQuery(Name = "limit")]
+    [Range(1, 200, ErrorMessage = "must be between 1 and 200")]
+    public int? Limit { get; init; }
+
+    [FromQuery(Name = "follow")]
+    public bool? Follow { get; init; }
+}
+
+/// <summary>A page of a task's log; pass <c>next_after</c> as <c>after</c> for the next page.</summary>
+public sealed record TaskLogPage(List<TaskLogResponse> Items, long NextAfter, bool HasMore);
