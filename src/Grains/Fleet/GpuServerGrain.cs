@@ -32,6 +32,10 @@ public sealed partial class GpuServerGrain(
     private readonly Dictionary<Guid, Slot> _slots = [];
     private GpuServerState? _state;
     private GpuTelemetry? _latest;
+
+    // The agent's last call: a heartbeat's poll reaches the grain before its telemetry sample (which the stream
+    // delivers a moment later), and either proves the agent alive.
+    private DateTime? _lastPollAt;
     private bool _suspect;
     private DateTime _activatedAt;
     private DateTime _reconciledAt;
@@ -182,6 +186,7 @@ public sealed partial class GpuServerGrain(
             return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [], []);
         }
 
+        _lastPollAt = Now();
         _reported = poll.RunningTaskIds;
         foreach (var running in _reported)
         {
@@ -192,6 +197,11 @@ public sealed partial class GpuServerGrain(
         }
 
         await NoteTaskTypesAsync(poll.TaskTypes);
+        if (await PersistStatusChangeAsync())
+        {
+            Report();
+        }
+
         var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
         var deadline = Now() + (poll.Wait < interval ? poll.Wait : interval);
         while (true)
@@ -375,7 +385,7 @@ public sealed partial class GpuServerGrain(
             return;
         }
 
-        var silence = Now() - (_latest?.Timestamp ?? _state.LastHeartbeat ?? _state.CreatedAt);
+        var silence = Now() - (LastSeen ?? _state.LastHeartbeat ?? _state.CreatedAt);
         if (silence > TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds * 2) && silence <= HeartbeatTimeout && !_suspect && _latest is not null)
         {
             // One missed heartbeat is noted, nothing more: a single late packet must not move tasks around.
@@ -383,7 +393,7 @@ public sealed partial class GpuServerGrain(
             LogSuspect(Id, (int)silence.TotalSeconds);
         }
 
-        var lastSign = _latest?.Timestamp ?? _activatedAt;
+        var lastSign = LastSeen ?? _activatedAt;
         if (_slots.Count > 0 && Now() - lastSign > HeartbeatTimeout)
         {
             await RequeueLostTasksAsync();
@@ -410,7 +420,7 @@ public sealed partial class GpuServerGrain(
 
         var next = _state.Copy();
         next.Status = status;
-        next.LastHeartbeat = _latest?.Timestamp ?? _state.LastHeartbeat;
+        next.LastHeartbeat = LastSeen ?? _state.LastHeartbeat;
         await WriteAsync(next);
         LogStatusChanged(Id, status);
         return true;
@@ -419,12 +429,15 @@ public sealed partial class GpuServerGrain(
     private string DeriveStatus(GpuServerState state) => state switch
     {
         { Maintenance: true } => ServerStatus.Maintenance,
-        _ when _latest is null || Now() - _latest.Timestamp > HeartbeatTimeout => ServerStatus.Offline,
+        _ when LastSeen is not { } seen || Now() - seen > HeartbeatTimeout => ServerStatus.Offline,
         _ when CurrentTasks >= state.MaxConcurrentTasks => ServerStatus.Busy,
         _ => ServerStatus.Online,
     };
 
     private int CurrentTasks => _slots.Count;
+
+    private DateTime? LastSeen => _latest is null ? _lastPollAt
+        : _lastPollAt is { } poll && poll > _latest.Timestamp ? poll : _latest.Timestamp;
 
     private ServerSummary Summary()
     {

@@ -111,6 +111,50 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task EndToEnd_RealAgentProcess_RunsTheTask_ReportsProgressAndLogs_AndItIsBilledToTheCent()
+    {
+        await SetConfigAsync(new { task_prices = Prices(("video_analysis", 60m)) });
+        var user = await FundedUserAsync(5000m);
+        var created = await _api.PostAsync("/api/gpu/servers", new
+        {
+            name = "e2e-task-" + Guid.NewGuid().ToString("N")[..10], host = "127.0.0.1", gpu_count = 1, max_concurrent_tasks = 1, total_memory = 80,
+        }, _admin);
+        using var agent = OwlProcess.Start("Agent", "agent", new Dictionary<string, string>
+        {
+            ["OWL_AGENT_API_URL"] = system.BaseAddress.ToString().TrimEnd('/'),
+            ["OWL_AGENT_TOKEN"] = created.Data["agent_token"]!.GetValue<string>(),
+            ["OWL_AGENT_SIMULATE_GPUS"] = "1",
+            ["OWL_AGENT_EXECUTORS__VIDEO_ANALYSIS__COMMAND"] = "/bin/sh",
+            ["OWL_AGENT_EXECUTORS__VIDEO_ANALYSIS__ARGS__0"] = "-c",
+            ["OWL_AGENT_EXECUTORS__VIDEO_ANALYSIS__ARGS__1"] =
+                "echo 'OWL_PROGRESS 30'; echo 'analysing frames'; sleep 2; echo 'OWL_PROGRESS 100'; echo 'OWL_RESULT {\"frames\": 42}'",
+        });
+        try
+        {
+            var id = Id(await SubmitAsync(user, "video_analysis"));
+
+            var done = await WaitForTaskAsync(user, id, t => t["status"]!.GetValue<string>() is "completed" or "failed", seconds: 40);
+
+            Assert.True(done["status"]!.GetValue<string>() == "completed", done.ToJsonString() + Environment.NewLine + agent.RecentOutput);
+            Assert.Equal(42, done["result"]!["frames"]!.GetValue<int>());
+            Assert.Equal(created.Data["server"]!["id"]!.GetValue<string>(), done["gpu_server_id"]!.GetValue<string>());
+            var expected = CostOf(done, 60m);
+            Assert.True(expected >= 2.00m, "the executor slept 2 s at 1.00/s");
+            Assert.Equal(expected, done["cost"]!.GetValue<decimal>());
+            var me = (await _api.GetAsync("/api/users/me", user.Token)).Data;
+            Assert.Equal(5000m - expected, me["balance"]!.GetValue<decimal>());
+            Assert.Equal(5000m - expected, me["available_balance"]!.GetValue<decimal>());
+            var log = await WaitForLogAsync(user, id, "analysing frames");
+            Assert.True(log.IndexOf("analysing frames") > log.FindIndex(m => m.StartsWith("started", StringComparison.Ordinal)));
+            await Ledger.AssertConsistentAsync();
+        }
+        finally
+        {
+            agent.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Submit_ParallelBurstAgainstTheLimit_AdmitsExactlyTheLimit()
     {
         await SetConfigAsync(new { max_concurrent_tasks_per_user = 5 });
@@ -290,8 +334,16 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal([id], await agent.WaitForAssignmentsAsync());
         await agent.StartAsync(id);
 
-        var failed = await WaitForTaskAsync(user, id, t => t["status"]!.GetValue<string>() == "failed", seconds: 25);
-        var cancel = await agent.CancelListAsync();
+        // The agent keeps beating (a silent one would be lost and its task requeued) and reports the task running.
+        var cancel = new List<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(25);
+        while (!cancel.Contains(id) && DateTime.UtcNow < deadline)
+        {
+            cancel = [.. (await agent.HeartbeatAsync(wait: 1))["cancel"]!.AsArray().Select(c => c!.GetValue<string>())];
+        }
+
+        var failed = (await _api.GetAsync($"/api/tasks/{id}", user.Token)).Data;
+        Assert.Equal("failed", failed["status"]!.GetValue<string>());
 
         Assert.Contains("timed out", failed["error_message"]!.GetValue<string>(), StringComparison.Ordinal);
         // 6.00/min for the 10 s timeout: the whole 1.00 hold, never more.
@@ -514,6 +566,23 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
             }
 
             Assert.True(DateTime.UtcNow < deadline, "task never got there: " + task.ToJsonString());
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>The agent sends log lines in batches, possibly after its complete; waits for <paramref name="line"/>.</summary>
+    private async Task<List<string>> WaitForLogAsync(TestUser user, string id, string line)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var log = (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200", user.Token)).Data["items"]!.AsArray()
+                .Select(l => l!["message"]!.GetValue<string>()).ToList();
+            if (log.Contains(line) || DateTime.UtcNow > deadline)
+            {
+                return log;
+            }
+
             await Task.Delay(100);
         }
     }
