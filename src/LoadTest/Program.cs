@@ -9,6 +9,9 @@ using OwlFactory.LoadTest;
 //   dotnet run -c Release --project src/LoadTest -- redeem   [--clients 64] [--seconds 10] [--codes 20000]
 //   dotnet run -c Release --project src/LoadTest -- heartbeats [--clients 64] [--seconds 10]   (64 simulated agents)
 //   dotnet run -c Release --project src/LoadTest -- status-delay   (heartbeat -> /status visibility, 50 probes)
+//   dotnet run -c Release --project src/LoadTest -- submit [--clients 64] [--seconds 10]   (POST /api/tasks)
+//   dotnet run -c Release --project src/LoadTest -- tasks [--clients 64] [--servers 16] [--seconds 10]
+//       producers keep the queue full while simulated agents run every task at once: tasks/s and dispatch latency
 //   dotnet run -c Release --project src/LoadTest -- register-servers --count N [--prefix sim-gpu-]
 //       prints "name token" per server, creating each server or rotating its token when it exists
 var options = Options.Parse(args);
@@ -33,6 +36,13 @@ switch (options.Scenario)
     case "status-delay":
         await StatusDelayAsync();
         break;
+    case "submit":
+        await new TaskScenarios(api, await api.AdminClientAsync(options.AdminEmail, options.AdminPassword)).SubmitAsync(options.Clients, options.Duration);
+        break;
+    case "tasks":
+        await new TaskScenarios(api, await api.AdminClientAsync(options.AdminEmail, options.AdminPassword))
+            .RunEndToEndAsync(options.Clients, options.Servers, options.Duration, RegisterServersAsync);
+        break;
     case "register-servers":
         foreach (var (name, token) in await RegisterServersAsync(options.Count, options.Prefix))
         {
@@ -41,7 +51,7 @@ switch (options.Scenario)
 
         break;
     default:
-        Console.Error.WriteLine("scenarios: users-me, redeem, heartbeats, register-servers");
+        Console.Error.WriteLine("scenarios: users-me, redeem, heartbeats, status-delay, submit, tasks, register-servers");
         return 2;
 }
 
@@ -166,7 +176,7 @@ async Task StatusDelayAsync()
         $"heartbeat -> /status visible: {delays.Count} probes, p50 {delays[delays.Count / 2]:0.0} ms, p99 {delays[(int)(delays.Count * 0.99)]:0.0} ms, max {delays[^1]:0.0} ms"));
 }
 
-internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan Duration, int Codes, string AdminEmail, string AdminPassword, int Count, string Prefix)
+internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan Duration, int Codes, string AdminEmail, string AdminPassword, int Count, string Prefix, int Servers)
 {
     public static Options Parse(string[] args)
     {
@@ -185,6 +195,7 @@ internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan D
             Value("--admin-email", "admin@example.com"),
             Value("--admin-password", "admin123"),
             int.Parse(Value("--count", "1"), CultureInfo.InvariantCulture),
-            Value("--prefix", "sim-gpu-"));
+            Value("--prefix", "sim-gpu-"),
+            int.Parse(Value("--servers", "16"), CultureInfo.InvariantCulture));
     }
 }

@@ -8,6 +8,7 @@ public sealed class OwlProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private StreamWriter? _log;
 
     private OwlProcess(Process process) => _process = process;
 
@@ -37,6 +38,13 @@ public sealed class OwlProcess : IDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var owl = new OwlProcess(process) { Name = name };
+        if (Environment.GetEnvironmentVariable("OWL_TEST_LOG_DIR") is { Length: > 0 } logs)
+        {
+            // Every process's whole output, kept for a failed run (./owl test sets the folder).
+            Directory.CreateDirectory(logs);
+            owl._log = new StreamWriter(Path.Combine(logs, $"{name}-{DateTime.UtcNow:HHmmss.fff}-{Guid.NewGuid():N}"[..40] + ".log")) { AutoFlush = true };
+        }
+
         process.OutputDataReceived += (_, e) => owl.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => owl.Keep(e.Data);
         process.Start();
@@ -80,6 +88,11 @@ public sealed class OwlProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+        lock (_output)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 
     private void Keep(string? line)
@@ -90,6 +103,11 @@ public sealed class OwlProcess : IDisposable
         }
 
         _output.Enqueue(line);
+        lock (_output)
+        {
+            _log?.WriteLine(line);
+        }
+
         while (_output.Count > 500)
         {
             _output.TryDequeue(out _);
