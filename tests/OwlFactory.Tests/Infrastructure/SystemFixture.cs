@@ -16,11 +16,27 @@ public class SystemFixture : IAsyncLifetime
 
     protected virtual int SiloCount => 1;
 
+    /// <summary>
+    /// A database of its own (created and migrated here), or null for the shared test database. Two systems on one
+    /// database would both activate the same accounts' grains (the bootstrap admin's, at least) and fight over their rows.
+    /// </summary>
+    protected virtual string? OwnDatabase => null;
+
+    public string ConnectionString { get; private set; } = TestDatabase.ConnectionString;
+
     public Uri BaseAddress => new($"http://127.0.0.1:{_apiPort}");
 
     public virtual async Task InitializeAsync()
     {
-        await TestDatabase.EnsureMigratedAsync();
+        if (OwnDatabase is { } name)
+        {
+            ConnectionString = await TestDatabase.CreateAsync(name);
+        }
+        else
+        {
+            await TestDatabase.EnsureMigratedAsync();
+        }
+
         StartSilos();
         StartApi();
         await WaitReadyAsync(SiloCount);
@@ -169,7 +185,7 @@ public class SystemFixture : IAsyncLifetime
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__Owl"] = TestDatabase.ConnectionString,
+            ["ConnectionStrings__Owl"] = ConnectionString,
             ["Owl__Cluster__ClusterId"] = _clusterId,
             ["Owl__Cluster__ServiceId"] = "owl-http-tests",
             ["Owl__Database__MigrateOnStart"] = "false",

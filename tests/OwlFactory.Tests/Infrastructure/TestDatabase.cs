@@ -16,6 +16,24 @@ public static class TestDatabase
 
     public static Task EnsureMigratedAsync() => Migration.Value;
 
+    /// <summary>A fresh, migrated database beside the shared one (dropped first if a run left it); answers its connection string.</summary>
+    public static async Task<string> CreateAsync(string name)
+    {
+        await using (var drop = DataSource.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        await using (var create = DataSource.CreateCommand($"CREATE DATABASE {name}"))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var connectionString = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = name }.ConnectionString;
+        await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: false);
+        return connectionString;
+    }
+
     public static async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var command = DataSource.CreateCommand(sql);

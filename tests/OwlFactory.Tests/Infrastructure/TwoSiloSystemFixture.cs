@@ -4,6 +4,8 @@ namespace OwlFactory.Tests.Infrastructure;
 public sealed class TwoSiloSystemFixture : SystemFixture
 {
     protected override int SiloCount => 2;
+
+    protected override string? OwnDatabase => "owl_test_restart";
 }
 
 [CollectionDefinition(Name)]
