@@ -19,7 +19,7 @@ public sealed partial class GpuServerGrain(
     IOptions<FleetSettings> options,
     SystemConfigCache config,
     TimeProvider clock,
-    ILogger<GpuServerGrain> logger) : Grain, IGpuServerGrain, IRemindable
+    ILogger<GpuServerGrain> logger) : Grain, IGpuServerGrain, IRemindable, IDisposable
 {
     private const string LivenessReminder = "liveness";
 
@@ -30,6 +30,7 @@ public sealed partial class GpuServerGrain(
 
     // The tasks this server holds (assigned or running): its slots. Rebuilt from the tasks table on activation.
     private readonly Dictionary<Guid, Slot> _slots = [];
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private GpuServerState? _state;
     private GpuTelemetry? _latest;
 
@@ -107,12 +108,14 @@ public sealed partial class GpuServerGrain(
             return ServerWriteStatus.NotFound;
         }
 
-        var next = _state.Copy();
-        Apply(next, spec);
-        next.Maintenance = maintenance ?? next.Maintenance;
-        next.Status = DeriveStatus(next);
-        next.UpdatedAt = Now();
-        var result = await WriteAsync(next);
+        var result = await WriteAsync(next =>
+        {
+            Apply(next, spec);
+            next.Maintenance = maintenance ?? next.Maintenance;
+            next.Status = DeriveStatus(next);
+            next.UpdatedAt = Now();
+            return true;
+        });
         if (result == ServerWriteStatus.Ok)
         {
             Report();
@@ -133,9 +136,11 @@ public sealed partial class GpuServerGrain(
             return ServerWriteStatus.RunsTasks;
         }
 
-        var next = _state.Copy();
-        next.DeletedAt = next.UpdatedAt = Now();
-        await WriteAsync(next);
+        await WriteAsync(next =>
+        {
+            next.DeletedAt = next.UpdatedAt = Now();
+            return true;
+        });
         _state = null;
         await GrainFactory.GetGrain<IFleetDirectoryGrain>(0).RemoveAsync(Id);
         if (await this.GetReminder(LivenessReminder) is { } reminder)
@@ -154,10 +159,12 @@ public sealed partial class GpuServerGrain(
             return false;
         }
 
-        var next = _state.Copy();
-        next.TokenHash = tokenHash;
-        next.UpdatedAt = Now();
-        await WriteAsync(next);
+        await WriteAsync(next =>
+        {
+            next.TokenHash = tokenHash;
+            next.UpdatedAt = Now();
+            return true;
+        });
         return true;
     }
 
@@ -356,6 +363,8 @@ public sealed partial class GpuServerGrain(
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
+    public void Dispose() => _writeGate.Dispose();
+
     private async Task OnTelemetryAsync(GpuTelemetry sample)
     {
         // Idempotent: a sample that is not newer than the latest one (a redelivery) changes nothing.
@@ -410,20 +419,34 @@ public sealed partial class GpuServerGrain(
     }
 
     /// <summary>Writes the row when the derived status differs from the stored one; status changes are all that is persisted.</summary>
+    /// <summary>
+    /// Writes the row when the derived status differs from the stored one in a way readers of the row care about:
+    /// reachable or not, maintenance or not. online ↔ busy flips with every task and is only shown live.
+    /// </summary>
     private async Task<bool> PersistStatusChangeAsync()
     {
-        var status = DeriveStatus(_state!);
-        if (status == _state!.Status)
+        string? changedTo = null;
+        var result = await WriteAsync(next =>
         {
-            return false;
+            var status = DeriveStatus(next);
+            var reachable = status is ServerStatus.Online or ServerStatus.Busy;
+            var wasReachable = next.Status is ServerStatus.Online or ServerStatus.Busy;
+            if (status == next.Status || (reachable && wasReachable))
+            {
+                return false;
+            }
+
+            next.Status = changedTo = status;
+            next.LastHeartbeat = LastSeen ?? next.LastHeartbeat;
+            return true;
+        });
+        if (result == ServerWriteStatus.Ok && changedTo is not null)
+        {
+            LogStatusChanged(Id, changedTo);
+            return true;
         }
 
-        var next = _state.Copy();
-        next.Status = status;
-        next.LastHeartbeat = LastSeen ?? _state.LastHeartbeat;
-        await WriteAsync(next);
-        LogStatusChanged(Id, status);
-        return true;
+        return false;
     }
 
     private string DeriveStatus(GpuServerState state) => state switch
@@ -459,15 +482,38 @@ public sealed partial class GpuServerGrain(
             KeepAlive = true,
         });
 
-    private async Task<ServerWriteStatus> WriteAsync(GpuServerState next)
+    /// <summary>
+    /// Changes the row: <paramref name="change"/> edits a copy of the state (answering false to write nothing). Writes
+    /// are one at a time: a poll, which interleaves with everything, may persist a status while another call writes.
+    /// </summary>
+    private async Task<ServerWriteStatus> WriteAsync(Func<GpuServerState, bool> change)
     {
-        var result = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
-        if (result == ServerWriteStatus.Ok)
+        await _writeGate.WaitAsync();
+        try
         {
-            _state = next;
-        }
+            if (_state is null)
+            {
+                return ServerWriteStatus.NotFound;
+            }
 
-        return result;
+            var next = _state.Copy();
+            if (!change(next))
+            {
+                return ServerWriteStatus.NotFound;
+            }
+
+            var result = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
+            if (result == ServerWriteStatus.Ok)
+            {
+                _state = next;
+            }
+
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
     }
 
     private static void Apply(GpuServerState state, ServerSpec spec)
