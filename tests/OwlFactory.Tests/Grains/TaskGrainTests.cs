@@ -1,0 +1,113 @@
+using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Admin;
+using OwlFactory.GrainInterfaces.Tasks;
+using OwlFactory.Tests.Infrastructure;
+
+namespace OwlFactory.Tests.Grains;
+
+/// <summary>
+/// The task rules at the grain level, on a TestCluster of two silos and the real PostgreSQL. The tasks use a type of
+/// their own (priced in this cluster's config only), so no agent of the HTTP tests, which share the database and its
+/// queue, ever claims them.
+/// </summary>
+[Collection(ClusterGroup.Name)]
+public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
+{
+    private const string GrainTaskType = "grain_tests_only";
+
+    public async Task InitializeAsync()
+    {
+        var config = fixture.Grains.GetGrain<ISystemConfigGrain>(0);
+        var prices = (await config.GetAsync()).TaskPrices.SetItem(GrainTaskType, 0.03m);
+        await config.UpdateAsync(new SystemConfigChange(null, null, null, null, null, prices, null), Guid.Empty);
+        // Every silo's copy follows by a long poll.
+        await Task.Delay(500);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private async Task<Guid> FundedUserAsync(decimal balance)
+    {
+        var id = Guid.NewGuid();
+        var name = "t" + Guid.NewGuid().ToString("N")[..12];
+        var grain = fixture.Grains.GetGrain<IUserGrain>(id);
+        Assert.Equal(AccountStatus.Ok, (await grain.RegisterAsync(new RegisterCommand($"{name}@example.test", name, "password-1", null, UserRole.User))).Status);
+        Assert.Equal(AccountStatus.Ok, (await grain.AdminApplyAsync(new AdminUserChange(null, null, balance, null, null), id, Guid.NewGuid())).Status);
+        return id;
+    }
+
+    private static TaskSubmission Submission(string taskType = GrainTaskType) => new("grain task", null, taskType, 1, 5, "{}", null);
+
+    [Fact]
+    public async Task SubmitTaskAsync_TwentyAtOnce_AdmitsExactlyTheLimitAndHoldsForEach()
+    {
+        var userId = await FundedUserAsync(100m);
+        var user = fixture.Grains.GetGrain<IUserGrain>(userId);
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => user.SubmitTaskAsync(Submission())));
+
+        Assert.Equal(5, results.Count(r => r.Outcome == TaskOutcome.Ok));
+        Assert.Equal(15, results.Count(r => r.Outcome == TaskOutcome.LimitExceeded));
+        var profile = (await user.GetProfileAsync())!;
+        Assert.Equal(100m - (5 * 1.80m), profile.AvailableBalance);
+        Assert.Equal(5, profile.TotalTasks);
+        foreach (var task in results.Where(r => r.Task is not null))
+        {
+            await fixture.Grains.GetGrain<ITaskGrain>(task.Task!.Id).CancelAsync();
+        }
+
+        Assert.Equal(100m, (await user.GetProfileAsync())!.AvailableBalance);
+        await Ledger.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task CancelAsync_TwiceAtOnce_ReleasesTheHoldOnce()
+    {
+        var userId = await FundedUserAsync(10m);
+        var submitted = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(Submission());
+        var task = fixture.Grains.GetGrain<ITaskGrain>(submitted.Task!.Id);
+
+        var results = await Task.WhenAll(task.CancelAsync(), task.CancelAsync());
+
+        Assert.Single(results, r => r.Outcome == TaskOutcome.Ok);
+        Assert.Single(results, r => r.Outcome == TaskOutcome.InvalidState);
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(
+            "SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'release'", userId));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM task_queue WHERE task_id = $1", submitted.Task.Id));
+        Assert.Equal(10m, (await fixture.Grains.GetGrain<IUserGrain>(userId).GetProfileAsync())!.AvailableBalance);
+        await Ledger.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task SubmitTaskAsync_UnpricedType_IsRefusedAndHoldsNothing()
+    {
+        var userId = await FundedUserAsync(10m);
+
+        var result = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(Submission("no_such_type"));
+
+        Assert.Equal(TaskOutcome.UnknownTaskType, result.Outcome);
+        Assert.Equal(10m, (await fixture.Grains.GetGrain<IUserGrain>(userId).GetProfileAsync())!.AvailableBalance);
+    }
+
+    [Fact]
+    public async Task AssignAsync_TwoServersRace_OnlyOneGetsTheTask()
+    {
+        var userId = await FundedUserAsync(10m);
+        var submitted = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(Submission());
+        var task = fixture.Grains.GetGrain<ITaskGrain>(submitted.Task!.Id);
+        var (a, b) = (Guid.NewGuid(), Guid.NewGuid());
+
+        var results = await Task.WhenAll(task.AssignAsync(a), task.AssignAsync(b));
+
+        Assert.Single(results, r => r is not null);
+        var holder = (await task.GetAsync())!.GpuServerId;
+        Assert.Contains(holder, new Guid?[] { a, b });
+        Assert.Equal(TaskOutcome.NotFound, await task.AgentStartAsync(holder == a ? b : a));
+        Assert.Equal(TaskOutcome.Ok, await task.AgentStartAsync(holder!.Value));
+        Assert.Equal(TaskOutcome.Ok, await task.AgentCompleteAsync(holder.Value, "{}"));
+        Assert.Equal(TaskOutcome.Ok, await task.AgentCompleteAsync(holder.Value, "{}"));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>(
+            "SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'release'", userId));
+        await Ledger.AssertConsistentAsync();
+    }
+}
