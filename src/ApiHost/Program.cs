@@ -15,6 +15,7 @@ using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
+using OwlFactory.Database.Logging;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
@@ -24,6 +25,7 @@ using Scalar.AspNetCore;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var connectionString = builder.Configuration.GetConnectionString("Owl")
     ?? throw new InvalidOperationException("ConnectionStrings:Owl is not set.");
+builder.AddSystemLogs(connectionString, "api");
 
 // The cluster: an Orleans client that finds gateways in PostgreSQL. The host starts without waiting for it, so
 // /api/health can say "not ready" until a silo appears.
@@ -96,6 +98,9 @@ builder.Services.AddSingleton<ClientThrottle>();
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<RechargeQueries>();
 builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<AuditLog>();
+builder.Services.AddSingleton<AdminStatsQuery>();
+builder.Services.AddSingleton<LogQueries>();
 
 var app = builder.Build();
 
@@ -111,7 +116,7 @@ app.UseAuthorization();
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
 
-var api = app.MapGroup("").AddEndpointFilterFactory(ValidationFilter.Create);
+var api = app.MapGroup("").AddEndpointFilterFactory(AuditLog.Filter).AddEndpointFilterFactory(ValidationFilter.Create);
 api.MapHealthEndpoints();
 api.MapAuthEndpoints();
 api.MapUserEndpoints();

@@ -1,3 +1,4 @@
+using OwlFactory.GrainInterfaces.Admin;
 using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -18,6 +19,7 @@ internal sealed partial class ClusterJobsStarter(IGrainFactory grains, ILogger<C
             {
                 await grains.GetGrain<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
                 await grains.GetGrain<ITaskSweeperGrain>(0).EnsureScheduledAsync();
+                await grains.GetGrain<ILogRetentionGrain>(0).EnsureScheduledAsync();
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using OwlFactory.Database;
+using OwlFactory.Database.Logging;
 using OwlFactory.Silo;
 using OwlFactory.Silo.Accounts;
 
@@ -17,6 +18,8 @@ if (builder.Configuration.GetValue("Owl:Database:MigrateOnStart", true))
 {
     await DatabaseMigrator.MigrateAsync(connectionString, logToConsole: false);
 }
+
+builder.AddSystemLogs(connectionString, "silo");
 
 builder.Services.AddOptions<ClusterSettings>().BindConfiguration(ClusterSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddOptions<BootstrapSettings>().BindConfiguration(BootstrapSettings.Section);

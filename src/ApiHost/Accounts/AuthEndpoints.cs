@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces.Accounts;
 
@@ -19,16 +20,18 @@ public static class AuthEndpoints
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RegisterAsync(
         RegisterRequest request, IClusterClient client, ClientThrottle throttle, HttpContext http)
     {
+        AuditLog.AddDetail(http, "email", request.Email);
         if (!await throttle.TryRegisterAsync(http))
         {
             return ApiResults.RateLimited(throttle.WindowSeconds);
         }
 
-        var result = await client.GetGrain<IUserGrain>(Guid.CreateVersion7())
+        var newId = Guid.CreateVersion7();
+        var result = await client.GetGrain<IUserGrain>(newId)
             .RegisterAsync(new RegisterCommand(request.Email!, request.Username!, request.Password!, request.FullName, UserRole.User));
         return result.Status switch
         {
-            AccountStatus.Ok => ApiResults.Created(UserResponse.From(result.Profile!), "registered"),
+            AccountStatus.Ok => Audited(http, newId, ApiResults.Created(UserResponse.From(result.Profile!), "registered")),
             AccountStatus.EmailTaken => ApiResults.Conflict("Email is already registered", "email"),
             AccountStatus.UsernameTaken => ApiResults.Conflict("Username is already taken", "username"),
             _ => ApiResults.Conflict("Account already exists"),
@@ -39,6 +42,7 @@ public static class AuthEndpoints
         LoginRequest request, IClusterClient client, UserDirectory directory, ClientThrottle throttle, TokenIssuer tokens,
         HttpContext http, CancellationToken cancellationToken)
     {
+        AuditLog.AddDetail(http, "email", request.Email);
         if (await throttle.LoginBlockedAsync(http))
         {
             return ApiResults.RateLimited(throttle.WindowSeconds);
@@ -47,6 +51,11 @@ public static class AuthEndpoints
         // An unknown email still goes through a grain's password check (against no account), so both failures
         // cost the same time and answer the same way.
         var userId = await directory.FindIdByEmailAsync(request.Email!, cancellationToken) ?? Guid.Empty;
+        if (userId != Guid.Empty)
+        {
+            AuditLog.SetUser(http, userId);
+        }
+
         var result = await client.GetGrain<IUserGrain>(userId).LoginAsync(request.Password!);
         switch (result.Status)
         {
@@ -61,5 +70,11 @@ public static class AuthEndpoints
                 await throttle.RecordLoginFailureAsync(http);
                 return ApiResults.InvalidCredentials("Invalid email or password");
         }
+    }
+
+    private static T Audited<T>(HttpContext http, Guid userId, T result)
+    {
+        AuditLog.SetUser(http, userId);
+        return result;
     }
 }

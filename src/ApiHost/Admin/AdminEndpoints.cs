@@ -20,6 +20,8 @@ public static class AdminEndpoints
     public static RouteGroupBuilder MapAdminEndpoints(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization(OwlClaims.AdminPolicy);
+        group.MapGet("/stats", async (AdminStatsQuery stats, CancellationToken cancellationToken) => ApiResults.Ok(await stats.GetAsync(cancellationToken)))
+            .WithSummary("Users, tasks by status, queue, servers and revenue at a glance (admin)");
         group.MapGet("/config", GetConfigAsync).WithSummary("The live system configuration (admin)");
         group.MapPut("/config", UpdateConfigAsync).WithSummary("Change some keys of the configuration; in force everywhere within a second (admin)");
         group.MapGet("/users", ListUsersAsync).WithSummary("Accounts by role, active flag and search over email, username and full name (admin)");

@@ -19,7 +19,38 @@ public static class LogEndpoints
         var group = routes.MapGroup("/api/logs").WithTags("Logs").RequireAuthorization();
         group.MapGet("/tasks/{taskId:guid}", TaskLogAsync)
             .WithSummary("A task's log, oldest first, from the cursor 'after'; ?follow=true streams new lines as Server-Sent Events");
+
+        var admin = group.MapGroup("").RequireAuthorization(OwlClaims.AdminPolicy);
+        admin.MapGet("/system", SystemAsync).WithSummary("Every process's log records, newest first (admin)");
+        admin.MapGet("/user-actions", UserActionsAsync).WithSummary("The audit trail, newest first (admin)");
+        admin.MapGet("/download", Download).WithSummary("One UTC day of a log as an NDJSON attachment (admin)");
         return group;
+    }
+
+    internal static async Task<JsonHttpResult<ApiEnvelope<PagedList<SystemLogResponse>>>> SystemAsync(
+        [AsParameters] SystemLogQuery query, LogQueries logs, CancellationToken cancellationToken)
+        => ApiResults.Ok(await logs.SystemAsync(query, cancellationToken));
+
+    internal static async Task<JsonHttpResult<ApiEnvelope<PagedList<UserActionResponse>>>> UserActionsAsync(
+        [AsParameters] UserActionQuery query, LogQueries logs, CancellationToken cancellationToken)
+        => ApiResults.Ok(await logs.UserActionsAsync(query, cancellationToken));
+
+    internal static Results<PushStreamHttpResult, JsonHttpResult<ApiErrorEnvelope>> Download(
+        [FromQuery(Name = "log_type")] string? logType, [FromQuery(Name = "date")] string? date, LogQueries logs, HttpContext http)
+    {
+        if (logType is not ("system" or "user-actions" or "tasks"))
+        {
+            return ApiResults.Validation("log_type", "must be one of system, user-actions, tasks");
+        }
+
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.None, out var day))
+        {
+            return ApiResults.Validation("date", "must be a date as YYYY-MM-DD");
+        }
+
+        return TypedResults.Stream(
+            output => logs.WriteDayAsync(logType, day, output, http.RequestAborted), "application/x-ndjson", $"owl-{logType}-{day:yyyy-MM-dd}.ndjson");
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskLogPage>>, ServerSentEventsResult<TaskLogResponse>, JsonHttpResult<ApiErrorEnvelope>>> TaskLogAsync(

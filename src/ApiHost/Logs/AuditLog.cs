@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NpgsqlTypes;
+using OwlFactory.ApiHost.Auth;
+
+namespace OwlFactory.ApiHost.Logs;
+
+/// <summary>
+/// The audit trail: one <c>user_actions</c> row for every state-changing request (POST, PUT, PATCH, DELETE) and every
+/// login attempt, whatever its outcome. The row is written before the answer leaves, so an action the caller saw
+/// succeed is always in the trail. Agent calls are not user actions and are not recorded here (their effects are in
+/// the task logs).
+/// </summary>
+public sealed partial class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock)
+{
+    private const string UserKey = "owl.audit.user";
+    private const string DetailsKey = "owl.audit.details";
+
+    /// <summary>Names the account an anonymous request acted on (a login, a registration).</summary>
+    public static void SetUser(HttpContext http, Guid userId) => http.Items[UserKey] = userId;
+
+    /// <summary>Adds a detail to the request's audit record (never a secret).</summary>
+    public static void AddDetail(HttpContext http, string key, object? value)
+    {
+        if (http.Items[DetailsKey] is not Dictionary<string, object?> details)
+        {
+            http.Items[DetailsKey] = details = [];
+        }
+
+        details[key] = value;
+    }
+
+    /// <summary>The filter every mutating endpoint of the API runs through.</summary>
+    public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
+    {
+        return async invocation =>
+        {
+            var http = invocation.HttpContext;
+            if (http.Request.Method is not ("POST" or "PUT" or "PATCH" or "DELETE") || http.Request.Path.StartsWithSegments("/api/agent"))
+            {
+                return await next(invocation);
+            }
+
+            var audit = http.RequestServices.GetRequiredService<AuditLog>();
+            object? result;
+            try
+            {
+                result = await next(invocation);
+            }
+            catch
+            {
+                await audit.RecordAsync(http, StatusCodes.Status500InternalServerError);
+                throw;
+            }
+
+            await audit.RecordAsync(http, result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK);
+            return result;
+        };
+    }
+
+    private async Task RecordAsync(HttpContext http, int status)
+    {
+        var details = http.Items[DetailsKey] as Dictionary<string, object?> ?? [];
+        details["status"] = status;
+        foreach (var (key, value) in http.Request.RouteValues)
+        {
+            details[key] = value?.ToString();
+        }
+
+        var userId = http.Items[UserKey] as Guid?;
+        if (userId is null && http.User.FindFirst(OwlClaims.Subject) is { } subject && Guid.TryParse(subject.Value, out var sub))
+        {
+            userId = sub;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ActionName(http) });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(details) });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)http.Connection.RemoteIpAddress?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)Truncate(http.Request.Headers.UserAgent.ToString()) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = clock.GetUtcNow().UtcDateTime });
+        await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>The method and the route template without constraints: <c>POST /api/tasks/{id}/cancel</c>.</summary>
+    public static string ActionName(HttpContext http)
+    {
+        var template = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? http.Request.Path.Value ?? "";
+        return $"{http.Request.Method} {Constraint().Replace(template, "{$1}").TrimEnd('/')}";
+    }
+
+    private static string? Truncate(string value) => value.Length == 0 ? null : value.Length > 500 ? value[..500] : value;
+
+    [GeneratedRegex(@"\{(\w+)(:[^}]*)?\}")]
+    private static partial Regex Constraint();
+}
