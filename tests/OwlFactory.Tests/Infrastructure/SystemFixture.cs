@@ -181,6 +181,13 @@ public class SystemFixture : IAsyncLifetime
             ["Urls"] = BaseAddress.ToString().TrimEnd('/'),
         }));
 
+    /// <summary>A further API host of this system on its own port (the caller stops it).</summary>
+    public OwlProcess StartExtraApi(Uri address)
+        => OwlProcess.Start("ApiHost", "api-extra", ProcessEnvironment(new()
+        {
+            ["Urls"] = address.ToString().TrimEnd('/'),
+        }));
+
     private Dictionary<string, string> ProcessEnvironment(Dictionary<string, string> extra)
     {
         var environment = new Dictionary<string, string>
