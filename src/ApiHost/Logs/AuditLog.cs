@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.ApiHost.Auth;
@@ -55,7 +56,7 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource, TimeProvider c
                 throw;
             }
 
-            await audit.RecordAsync(http, result is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK);
+            await audit.RecordAsync(http, StatusOf(result));
             return result;
         };
     }
@@ -84,6 +85,13 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource, TimeProvider c
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)Truncate(http.Request.Headers.UserAgent.ToString()) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = clock.GetUtcNow().UtcDateTime });
         await command.ExecuteNonQueryAsync(CancellationToken.None);
+    }
+
+    /// <summary>The status an endpoint's result will answer with (a Results&lt;…&gt; union wraps the actual result).</summary>
+    private static int StatusOf(object? result)
+    {
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        return inner is IStatusCodeHttpResult { StatusCode: { } code } ? code : StatusCodes.Status200OK;
     }
 
     /// <summary>The method and the route template without constraints: <c>POST /api/tasks/{id}/cancel</c>.</summary>

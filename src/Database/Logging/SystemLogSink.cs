@@ -74,7 +74,7 @@ public sealed class SystemLogSink : BackgroundService
                 }
 
                 ReportDrops();
-                await WriteBatchAsync(batch, stoppingToken);
+                await WriteBatchAsync(batch);
                 batch.Clear();
             }
         }
@@ -86,19 +86,20 @@ public sealed class SystemLogSink : BackgroundService
                 batch.Add(record);
             }
 
-            await WriteBatchAsync(batch, CancellationToken.None);
+            await WriteBatchAsync(batch);
         }
     }
 
-    private async Task WriteBatchAsync(List<SystemLogRecord> batch, CancellationToken stoppingToken)
+    private async Task WriteBatchAsync(List<SystemLogRecord> batch)
     {
         if (batch.Count == 0)
         {
             return;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        timeout.CancelAfter(WriteTimeout);
+        // Bounded by its own timeout only: a shutdown does not abort a write already under way (it would count as
+        // dropped records the database may have taken).
+        using var timeout = new CancellationTokenSource(WriteTimeout);
         try
         {
             await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token);
@@ -131,6 +132,7 @@ public sealed class SystemLogSink : BackgroundService
         {
             // The database did not take the batch: it is dropped (the buffer keeps filling behind it, never blocking).
             Interlocked.Add(ref _dropped, batch.Count);
+            Console.Error.WriteLine($"warn: {typeof(SystemLogSink).FullName}: a batch of {batch.Count} log record(s) was not written: {e.GetType().Name}: {e.Message}");
             ReportDrops();
         }
     }
