@@ -1,3 +1,5 @@
+using Orleans.Dashboard;
+using OpenTelemetry.Metrics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -49,7 +51,15 @@ builder.UseOrleansClient(client =>
         return true;
     });
     client.AddMemoryStreams(OwlConstants.StreamProvider);
+    client.AddDashboard();
 });
+
+// Metrics: ASP.NET Core's, the Orleans client's and the platform's own, for Prometheus at /metrics.
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddAspNetCoreInstrumentation()
+    .AddMeter("Microsoft.Orleans", OwlMetrics.MeterName)
+    .AddPrometheusExporter());
+builder.Services.AddHostedService<TaskGauges>();
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 
 // HTTP: snake_case JSON, a 1 MiB body limit, bad input thrown to the one exception handler.
@@ -86,7 +96,11 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
             RoleClaimType = OwlClaims.Role,
             ClockSkew = TimeSpan.FromSeconds(30),
         };
-        o.Events = new JwtBearerEvents { OnTokenValidated = SessionValidator.OnTokenValidated };
+        o.Events = new JwtBearerEvents
+        {
+            OnTokenValidated = SessionValidator.OnTokenValidated,
+            OnMessageReceived = DashboardToken.OnMessageReceived,
+        };
     });
 builder.Services.AddAuthorizationBuilder()
     .AddPolicy(OwlClaims.AdminPolicy, p => p.RequireRole(UserRole.Admin, UserRole.SuperAdmin));
@@ -115,6 +129,10 @@ app.UseAuthorization();
 
 app.MapOpenApi("/api/openapi/{documentName}.json");
 app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+
+app.MapPrometheusScrapingEndpoint("/metrics");
+// The Orleans dashboard, for admins: a bearer token, or (for a browser) ?access_token= once, kept in a cookie.
+app.MapOrleansDashboard("/api/dashboard").RequireAuthorization(OwlClaims.AdminPolicy);
 
 var api = app.MapGroup("").AddEndpointFilterFactory(AuditLog.Filter).AddEndpointFilterFactory(ValidationFilter.Create);
 api.MapHealthEndpoints();

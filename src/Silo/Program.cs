@@ -1,3 +1,6 @@
+using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.Database;
 using OwlFactory.Database.Logging;
 using OwlFactory.Silo;
@@ -35,7 +38,20 @@ builder.UseOrleans(silo =>
     silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
     silo.UseOwlClustering(connectionString);
     silo.AddOwlGrains(connectionString);
+    silo.AddDashboard();
 });
+
+// Metrics of the silo (Orleans' and the platform's own) on their own Prometheus port when one is configured.
+if (builder.Configuration.GetValue("Owl:Metrics:PrometheusPort", 0) is > 0 and var metricsPort)
+{
+    builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        .AddMeter("Microsoft.Orleans", OwlMetrics.MeterName)
+        .AddPrometheusHttpListener(o =>
+        {
+            o.Host = builder.Configuration.GetValue("Owl:Metrics:Host", "localhost")!;
+            o.Port = metricsPort;
+        }));
+}
 
 // Registered after UseOrleans, so it starts once the silo is up.
 builder.Services.AddHostedService<AdminBootstrapper>();

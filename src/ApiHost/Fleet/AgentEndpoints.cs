@@ -62,6 +62,7 @@ public static class AgentEndpoints
         }
 
         var serverId = Guid.Parse(agent.FindFirstValue(AgentAuthenticationHandler.ServerIdClaim)!);
+        OwlMetrics.Heartbeats.Add(1);
         var sample = new GpuTelemetry(
             serverId,
             clock.GetUtcNow().UtcDateTime,

@@ -44,6 +44,7 @@ public sealed partial class GpuServerGrain(
     private ImmutableArray<Guid> _reported = [];
     private HashSet<Guid> _cancelSent = [];
     private bool _claiming;
+    private DateTime? _slotFreedAt;
     private TaskCompletionSource _news = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Guid Id => this.GetPrimaryKey();
@@ -238,6 +239,7 @@ public sealed partial class GpuServerGrain(
     {
         if (_slots.Remove(taskId))
         {
+            _slotFreedAt ??= Now();
             Report();
             Signal();
         }
@@ -271,7 +273,14 @@ public sealed partial class GpuServerGrain(
                 if (assignment is not null)
                 {
                     _slots[assignment.TaskId] = new Slot(assignment, Now());
+                    OwlMetrics.TasksDispatched.Add(1);
                 }
+            }
+
+            if (_slotFreedAt is { } freed)
+            {
+                OwlMetrics.DispatchLatency.Record((Now() - freed).TotalMilliseconds);
+                _slotFreedAt = null;
             }
 
             Report();

@@ -19,13 +19,14 @@ public static class TestDatabase
     /// <summary>A fresh, migrated database beside the shared one (dropped first if a run left it); answers its connection string.</summary>
     public static async Task<string> CreateAsync(string name)
     {
-        await using (var drop = DataSource.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        // Through the server's maintenance database: the shared test database may not exist yet.
+        var maintenance = new NpgsqlConnectionStringBuilder(ConnectionString) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var connection = new NpgsqlConnection(maintenance))
         {
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
             await drop.ExecuteNonQueryAsync();
-        }
-
-        await using (var create = DataSource.CreateCommand($"CREATE DATABASE {name}"))
-        {
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             await create.ExecuteNonQueryAsync();
         }
 
