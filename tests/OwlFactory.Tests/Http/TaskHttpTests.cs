@@ -496,6 +496,51 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         Assert.Contains(events, e => e["progress"]!.GetValue<double>() == 50.0);
     }
 
+    [Fact]
+    public async Task TaskLog_CursorPagesInOrder_AndFollowStreamsUntilTheTaskEnds()
+    {
+        var user = await FundedUserAsync(10m);
+        var agent = await ScriptedAgent.CreateAsync(_api, _admin, 1, "data_processing");
+        var id = Id(await SubmitAsync(user, "data_processing"));
+        Assert.Equal([id], await agent.WaitForAssignmentsAsync());
+        await agent.StartAsync(id);
+        await agent.LogsAsync(id, "one", "two", "three");
+        using var http = new HttpClient { BaseAddress = system.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/logs/tasks/{id}?follow=true");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        var following = ReadLogEventsAsync(response);
+        await agent.LogsAsync(id, "four");
+        await agent.CompleteAsync(id);
+
+        var first = (await _api.GetAsync($"/api/logs/tasks/{id}?limit=2", user.Token)).Data;
+        var second = (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200&after={first["next_after"]!.GetValue<long>()}", user.Token)).Data;
+        var followed = await following.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(first["has_more"]!.GetValue<bool>());
+        Assert.False(second["has_more"]!.GetValue<bool>());
+        var all = first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(l => l!["message"]!.GetValue<string>()).ToList();
+        var agentLines = all.Where(m => m is "one" or "two" or "three" or "four").ToList();
+        Assert.Equal(["one", "two", "three", "four"], agentLines);
+        Assert.Equal(all, followed);
+        Assert.StartsWith("completed", all[^1], StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> ReadLogEventsAsync(HttpResponseMessage response)
+    {
+        var lines = new List<string>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                lines.Add(JsonNode.Parse(line["data: ".Length..])!["message"]!.GetValue<string>());
+            }
+        }
+
+        return lines;
+    }
+
     private static async Task<List<JsonNode>> ReadEventsAsync(HttpResponseMessage response)
     {
         var events = new List<JsonNode>();
