@@ -79,8 +79,10 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
                    (SELECT count(*) FROM ahead, me WHERE ahead.front > me.front OR ahead.priority > me.priority),
                    (SELECT coalesce(sum(max_concurrent_tasks), 0) FROM gpu_servers
                     WHERE deleted_at IS NULL AND NOT maintenance AND status IN ('online', 'busy') AND $2 = ANY(task_types)),
-                   (SELECT count(*) FROM gpu_servers
-                    WHERE deleted_at IS NULL AND NOT maintenance AND status = 'online' AND $2 = ANY(task_types)),
+                   (SELECT count(*) FROM gpu_servers s
+                    WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
+                      AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
+                                                    WHERE t.gpu_server_id = s.id AND t.status IN ('pending', 'running'))),
                    (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY a.front DESC, a.priority DESC, a.enqueued_at, a.task_id), '{}')
                     FROM (SELECT * FROM ahead ORDER BY front DESC, priority DESC, enqueued_at, task_id LIMIT 1000) a
                     JOIN tasks t ON t.id = a.task_id),
@@ -97,7 +99,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         var position = (int)reader.GetInt64(1);
         var higherAhead = reader.GetInt64(2);
         var slots = (int)reader.GetInt64(3);
-        var onlineWithRoom = reader.GetInt64(4);
+        var serversWithRoom = reader.GetInt64(4);
         var aheadMinutes = reader.GetFieldValue<int[]>(5);
         var runningLeft = reader.GetFieldValue<double[]>(6);
         if (maintenance)
@@ -118,7 +120,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
 
         var reason = higherAhead > 0 ? "queued_behind_higher_priority"
             : position > 0 ? "queued_behind_earlier_tasks"
-            : onlineWithRoom == 0 ? "no_free_slot"
+            : serversWithRoom == 0 ? "no_free_slot"
             : "dispatching";
         return new QueueInfo(reason, position, EstimateStart(slots, runningLeft, aheadMinutes));
     }

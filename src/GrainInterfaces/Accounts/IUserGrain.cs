@@ -32,9 +32,6 @@ public interface IUserGrain : IGrainWithGuidKey
     [Alias("ChangePassword")]
     Task<LoginResult> ChangePasswordAsync(string currentPassword, string newPassword);
 
-    [Alias("GetStats")]
-    Task<UserStats?> GetStatsAsync();
-
     /// <summary>
     /// Credits a redeemed recharge code. <paramref name="recordId"/> is the redemption's operation id and the ledger
     /// entry's idempotency key: a second call with it changes nothing and reports the first entry's balance.

@@ -123,9 +123,6 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         return new LoginResult(AccountStatus.Ok, ToProfile(next), next.TokenVersion);
     }
 
-    public Task<UserStats?> GetStatsAsync()
-        => Task.FromResult(_state is null ? null : new UserStats(_taskCount, 0, 0, 0m, _state.Balance, null));
-
     public async Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount)
     {
         if (_state is null)

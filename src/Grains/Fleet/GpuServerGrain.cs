@@ -427,7 +427,6 @@ public sealed partial class GpuServerGrain(
         }
     }
 
-    /// <summary>Writes the row when the derived status differs from the stored one; status changes are all that is persisted.</summary>
     /// <summary>
     /// Writes the row when the derived status differs from the stored one in a way readers of the row care about:
     /// reachable or not, maintenance or not. online ↔ busy flips with every task and is only shown live.
