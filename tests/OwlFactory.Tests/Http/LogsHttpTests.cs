@@ -78,6 +78,9 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
 
         var mine = (await _api.GetAsync($"/api/logs/user-actions?user_id={user.Id}&page_size=200", admin)).Data["items"]!.AsArray();
         var byAction = (await _api.GetAsync($"/api/logs/user-actions?action={Uri.EscapeDataString("PUT /api/admin/users/{id}")}", admin)).Data;
+        var tomorrow = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        var future = (await _api.GetAsync($"/api/logs/user-actions?user_id={user.Id}&start_date={tomorrow}", admin)).Data;
+        var paged = (await _api.GetAsync($"/api/logs/user-actions?user_id={user.Id}&page_size=2&page=2", admin)).Data;
 
         var actions = mine.Select(a => (Action: a!["action"]!.GetValue<string>(), Status: a["details"]!["status"]!.GetValue<int>())).ToList();
         Assert.Contains(("POST /api/auth/register", 201), actions);
@@ -92,6 +95,10 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
             Assert.False(string.IsNullOrEmpty(a!["ip_address"]?.GetValue<string>()));
             Assert.DoesNotContain("wrong-password", a.ToJsonString(), StringComparison.Ordinal);
         });
+        Assert.Equal(0, future["total"]!.GetValue<int>());
+        Assert.Equal(mine.Count, paged["total"]!.GetValue<int>());
+        Assert.Equal(mine[2]!["id"]!.GetValue<long>(), paged["items"]![0]!["id"]!.GetValue<long>());
+        Assert.All(byAction["items"]!.AsArray(), a => Assert.Equal("PUT /api/admin/users/{id}", a!["action"]!.GetValue<string>()));
         var adjustment = byAction["items"]!.AsArray().First(a => a!["details"]!["id"]!.GetValue<string>() == user.Id.ToString())!;
         Assert.NotEqual(user.Id.ToString(), adjustment["user_id"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, (HttpStatusCode)adjustment["details"]!["status"]!.GetValue<int>());
