@@ -43,14 +43,16 @@ public static class AgentEndpoints
         var serverId = Guid.Parse(agent.FindFirstValue(AgentAuthenticationHandler.ServerIdClaim)!);
         var grain = client.GetGrain<ITaskGrain>(taskId);
         var outcome = await call(grain, serverId);
-        var task = await grain.GetAsync();
-        return outcome switch
+        switch (outcome)
         {
-            TaskOutcome.Ok => ApiResults.Ok(new AgentTaskResponse(taskId, task?.Status ?? TaskStatuses.Cancelled)),
-            TaskOutcome.InvalidState => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState,
-                $"The task is {task?.Status}; stop it", new { status = task?.Status }),
-            _ => ApiResults.NotFound("Task"),
-        };
+            case TaskOutcome.Ok:
+                return ApiResults.Ok(new AgentTaskResponse(taskId));
+            case TaskOutcome.InvalidState:
+                var status = (await grain.GetAsync())?.Status;
+                return ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, $"The task is {status}; stop it", new { status });
+            default:
+                return ApiResults.NotFound("Task");
+        }
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<HeartbeatResponse>>, JsonHttpResult<ApiErrorEnvelope>>> HeartbeatAsync(
@@ -86,4 +88,4 @@ public static class AgentEndpoints
     }
 }
 
-public sealed record AgentTaskResponse(Guid TaskId, string Status);
+public sealed record AgentTaskResponse(Guid TaskId);

@@ -73,7 +73,7 @@ public sealed class SystemLogSink : BackgroundService
                     batch.Add(record);
                 }
 
-                ReportDrops();
+                ReportDrops("the buffer was full: the log database was slow or unreachable");
                 await WriteBatchAsync(batch);
                 batch.Clear();
             }
@@ -132,13 +132,12 @@ public sealed class SystemLogSink : BackgroundService
         {
             // The database did not take the batch: it is dropped (the buffer keeps filling behind it, never blocking).
             Interlocked.Add(ref _dropped, batch.Count);
-            Console.Error.WriteLine($"warn: {typeof(SystemLogSink).FullName}: a batch of {batch.Count} log record(s) was not written: {e.GetType().Name}: {e.Message}");
-            ReportDrops();
+            ReportDrops($"the log database did not take a batch ({e.GetType().Name}: {e.Message})");
         }
     }
 
     /// <summary>Says how many records were dropped since the last report: on the console now, in the table later.</summary>
-    private void ReportDrops()
+    private void ReportDrops(string reason)
     {
         var dropped = Dropped;
         var unreported = dropped - _droppedReported;
@@ -148,7 +147,7 @@ public sealed class SystemLogSink : BackgroundService
         }
 
         _droppedReported = dropped;
-        var message = $"Dropped {unreported} log record(s) ({dropped} in all): the log database was slow or unreachable";
+        var message = $"Dropped {unreported} log record(s) ({dropped} in all): {reason}";
         Console.Error.WriteLine($"warn: {typeof(SystemLogSink).FullName}: {message}");
         Enqueue(new SystemLogRecord(DateTime.UtcNow, "WARNING", typeof(SystemLogSink).FullName!, 0, message, null));
     }
