@@ -94,7 +94,7 @@ public sealed class LogQueries(NpgsqlDataSource dataSource)
                 json.WriteStartObject();
                 for (var i = 0; i < reader.FieldCount; i++)
                 {
-                    var name = reader.GetName(i) == "created_at" && logType == "user-actions" ? "created_at" : reader.GetName(i);
+                    var name = reader.GetName(i);
                     json.WritePropertyName(name);
                     var value = reader.GetValue(i);
                     switch (value)

@@ -331,7 +331,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
     private async Task WriteAsync(TaskRecord next, QueueChange queue, string? logLine)
     {
         var expected = _task!.Version;
-        var written = await this.WriteOrReloadAsync(() => store.WriteAsync(new TaskWrite(next with { Progress = Math.Max(next.Progress, 0) }, expected, queue, logLine)));
+        var written = await this.WriteOrReloadAsync(() => store.WriteAsync(new TaskWrite(next, expected, queue, logLine)));
         Changed(written);
     }
 

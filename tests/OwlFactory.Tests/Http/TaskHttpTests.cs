@@ -489,7 +489,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}/events");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var reading = ReadEventsAsync(response);
+        var reading = ReadEventsAsync(response, task => task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled");
 
         Assert.Equal([id], await agent.WaitForAssignmentsAsync());
         await agent.StartAsync(id);
@@ -517,7 +517,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/logs/tasks/{id}?follow=true");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var following = ReadLogEventsAsync(response);
+        var following = ReadEventsAsync(response);
         await agent.LogsAsync(id, "four");
         await agent.CompleteAsync(id);
 
@@ -530,26 +530,12 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         var all = first["items"]!.AsArray().Concat(second["items"]!.AsArray()).Select(l => l!["message"]!.GetValue<string>()).ToList();
         var agentLines = all.Where(m => m is "one" or "two" or "three" or "four").ToList();
         Assert.Equal(["one", "two", "three", "four"], agentLines);
-        Assert.Equal(all, followed);
+        Assert.Equal(all, followed.Select(l => l["message"]!.GetValue<string>()));
         Assert.StartsWith("completed", all[^1], StringComparison.Ordinal);
     }
 
-    private static async Task<List<string>> ReadLogEventsAsync(HttpResponseMessage response)
-    {
-        var lines = new List<string>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                lines.Add(JsonNode.Parse(line["data: ".Length..])!["message"]!.GetValue<string>());
-            }
-        }
-
-        return lines;
-    }
-
-    private static async Task<List<JsonNode>> ReadEventsAsync(HttpResponseMessage response)
+    /// <summary>The data of each Server-Sent Event, until the stream ends or an event is the <paramref name="last"/> one.</summary>
+    private static async Task<List<JsonNode>> ReadEventsAsync(HttpResponseMessage response, Func<JsonNode, bool>? last = null)
     {
         var events = new List<JsonNode>();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
@@ -557,9 +543,9 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         {
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
-                var task = JsonNode.Parse(line["data: ".Length..])!;
-                events.Add(task);
-                if (task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled")
+                var data = JsonNode.Parse(line["data: ".Length..])!;
+                events.Add(data);
+                if (last?.Invoke(data) == true)
                 {
                     break;
                 }
