@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
+using OwlFactory.Database;
+using OwlFactory.Database.Batching;
 using Orleans.Configuration;
 using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
@@ -107,11 +109,12 @@ builder.Services.AddAuthorizationBuilder()
 
 builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+builder.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-api"));
 builder.Services.AddSingleton<ClientThrottle>();
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<RechargeQueries>();
 builder.Services.AddSingleton<TaskQueries>();
+builder.Services.AddSingleton<WriteBatcher>();
 builder.Services.AddSingleton<AuditLog>();
 builder.Services.AddSingleton<AdminStatsQuery>();
 builder.Services.AddSingleton<LogQueries>();

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OwlFactory.Database;
+using OwlFactory.Database.Batching;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OwlFactory.GrainInterfaces;
@@ -36,8 +38,9 @@ public static class OwlSiloBuilderExtensions
         silo.AddMemoryStreams(OwlConstants.StreamProvider);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
 
-        silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-silo"));
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton<WriteBatcher>();
         silo.Services.AddSingleton<UserStore>();
         silo.Services.AddSingleton<RechargeCodeStore>();
         silo.Services.AddSingleton<GpuServerStore>();

@@ -11,6 +11,8 @@ namespace OwlFactory.ApiHost.Auth;
 /// </summary>
 internal static class SessionValidator
 {
+    private const string ProfileKey = "owl.session.profile";
+
     public static async Task OnTokenValidated(TokenValidatedContext context)
     {
         var principal = context.Principal!;
@@ -26,6 +28,12 @@ internal static class SessionValidator
         if (session is null || !session.IsActive || session.TokenVersion != version)
         {
             context.Fail("The token has been revoked.");
+            return;
         }
+
+        context.HttpContext.Items[ProfileKey] = session.Profile;
     }
+
+    /// <summary>The account's profile as the session check read it for this request (one grain call serves both).</summary>
+    public static UserProfile? ProfileOf(HttpContext http) => http.Items[ProfileKey] as UserProfile;
 }

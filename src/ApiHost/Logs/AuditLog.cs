@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.Database.Batching;
 
 namespace OwlFactory.ApiHost.Logs;
 
@@ -14,7 +15,7 @@ namespace OwlFactory.ApiHost.Logs;
 /// succeed is always in the trail. Agent calls are not user actions and are not recorded here (their effects are in
 /// the task logs).
 /// </summary>
-public sealed partial class AuditLog(NpgsqlDataSource dataSource, TimeProvider clock)
+public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
 {
     private const string UserKey = "owl.audit.user";
     private const string DetailsKey = "owl.audit.details";
@@ -76,15 +77,25 @@ public sealed partial class AuditLog(NpgsqlDataSource dataSource, TimeProvider c
             userId = sub;
         }
 
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)");
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ActionName(http) });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(details) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)http.Connection.RemoteIpAddress?.ToString() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)Truncate(http.Request.Headers.UserAgent.ToString()) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = clock.GetUtcNow().UtcDateTime });
-        await command.ExecuteNonQueryAsync(CancellationToken.None);
+        var action = ActionName(http);
+        var json = JsonSerializer.Serialize(details);
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        var agent = Truncate(http.Request.Headers.UserAgent.ToString());
+        var at = clock.GetUtcNow().UtcDateTime;
+        // Group commit with the other requests' records: the answer still waits for this row to be durable.
+        await batcher.ExecuteAsync(batch => batch.BatchCommands.Add(new NpgsqlBatchCommand(
+            "INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)")
+        {
+            Parameters =
+            {
+                new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
+                new NpgsqlParameter<string> { TypedValue = action },
+                new NpgsqlParameter<string> { TypedValue = json },
+                new NpgsqlParameter { Value = (object?)ip ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter { Value = (object?)agent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
+                new NpgsqlParameter<DateTime> { TypedValue = at },
+            },
+        }));
     }
 
     /// <summary>The status an endpoint's result will answer with (a Results&lt;…&gt; union wraps the actual result).</summary>

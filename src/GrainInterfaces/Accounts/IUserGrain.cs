@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.GrainInterfaces.Accounts;
@@ -17,11 +18,15 @@ public interface IUserGrain : IGrainWithGuidKey
     [Alias("Login")]
     Task<LoginResult> LoginAsync(string password);
 
-    /// <summary>What a bearer token needs checked on every request: does the account exist, is it active, is the token's version current.</summary>
-    [Alias("GetSession")]
+    /// <summary>
+    /// What a bearer token needs checked on every request (does the account exist, is it active, is the token's
+    /// version current), with the profile, so that <c>GET /api/users/me</c> needs no second call. Reads interleave:
+    /// they answer from the last committed state and never wait for a write in flight.
+    /// </summary>
+    [AlwaysInterleave, Alias("GetSession")]
     Task<UserSession?> GetSessionAsync();
 
-    [Alias("GetProfile")]
+    [AlwaysInterleave, Alias("GetProfile")]
     Task<UserProfile?> GetProfileAsync();
 
     /// <summary>Changes the username and/or full name; nothing else.</summary>

@@ -81,7 +81,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     }
 
     public Task<UserSession?> GetSessionAsync()
-        => Task.FromResult(_state is null ? null : new UserSession(_state.Role, _state.IsActive, _state.TokenVersion));
+        => Task.FromResult(_state is null ? null : new UserSession(_state.Role, _state.IsActive, _state.TokenVersion, ToProfile(_state)));
 
     public Task<UserProfile?> GetProfileAsync()
         => Task.FromResult(_state is null ? null : ToProfile(_state));

@@ -1,6 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Storage;
+using OwlFactory.Database.Batching;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Tasks;
 
@@ -9,9 +9,10 @@ namespace OwlFactory.Grains.Accounts;
 /// <summary>
 /// Reads and writes a <see cref="UserGrain"/>'s row of the <c>users</c> table. The row is both the grain's durable
 /// state and what the API's lists query, so there is no second copy to keep in step. Writes are guarded by the row's
-/// version; the unique indexes on lower(email) and lower(username) decide races between registrations.
+/// version (in a statement that fails when the guard does not hold); the writes go through the silo's group commit
+/// (<see cref="WriteBatcher"/>). The unique indexes on lower(email) and lower(username) decide races between registrations.
 /// </summary>
-public sealed class UserStore(NpgsqlDataSource dataSource)
+public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 {
     private const string UpdateSql =
         """
@@ -57,7 +58,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     {
         await using var command = dataSource.CreateCommand(
             $"INSERT INTO users (id, {Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1)");
-        AddParameters(command, id, state);
+        AddParameters(command.Parameters, id, state);
         try
         {
             await command.ExecuteNonQueryAsync();
@@ -82,20 +83,23 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state)
     {
-        await using var command = dataSource.CreateCommand(UpdateSql);
-        AddParameters(command, id, state);
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        int rows;
         try
         {
-            rows = await command.ExecuteNonQueryAsync();
+            await batcher.WriteAsync(batch =>
+            {
+                var command = new NpgsqlBatchCommand($"WITH updated AS ({UpdateSql} RETURNING id) {GuardedWrites.Expect("SELECT count(*) FROM updated", "$15")}");
+                AddParameters(command.Parameters, id, state);
+                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
+                batch.BatchCommands.Add(command);
+            });
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return e.ConstraintName == "ux_users_email" ? UserWriteOutcome.EmailTaken : UserWriteOutcome.UsernameTaken;
         }
 
-        ThrowIfStale(rows, id, state);
+        state.Version++;
         return UserWriteOutcome.Written;
     }
 
@@ -107,10 +111,9 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
         try
         {
-            await ApplyLedgerEntriesAsync(id, state, [entry], connection, null);
+            await batcher.WriteAsync(batch => AddLedgerCommand(batch, id, state, [entry]));
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
         {
@@ -120,43 +123,50 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
             return (false, (decimal)(await earlier.ExecuteScalarAsync())!);
         }
 
+        state.Version++;
         return (true, state.Balance);
     }
 
     /// <summary>
     /// A task's money and the task's row in one transaction: the user's row (whose balance and held already include
-    /// <paramref name="entries"/>) with its ledger entries, then the task write. Either all commit or none; a ledger
+    /// <paramref name="entries"/>) with its ledger entries, and the task write. Either all commit or none; a ledger
     /// key applied before aborts the whole transaction (it is a bug: the task's version guard comes first).
     /// </summary>
     public async Task<TaskRecord> ApplyWithTaskAsync(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, TaskWrite task)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var transaction = await connection.BeginTransactionAsync();
-        var written = await TaskStore.WriteAsync(task, connection, transaction);
+        TaskRecord? written = null;
+        await batcher.WriteAsync(batch =>
+        {
+            written = TaskStore.AddWrite(batch, task);
+            if (entries.Count > 0)
+            {
+                AddLedgerCommand(batch, id, state, entries);
+            }
+        }, task.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront ? TaskStore.QueueChannel : null);
         if (entries.Count > 0)
         {
-            await ApplyLedgerEntriesAsync(id, state, entries, connection, transaction);
+            state.Version++;
         }
 
-        await transaction.CommitAsync();
-        return written;
+        return written!;
     }
 
-    private static async Task ApplyLedgerEntriesAsync(
-        Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    private static void AddLedgerCommand(NpgsqlBatch batch, Guid id, UserState state, IReadOnlyList<LedgerEntry> entries)
     {
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlBatchCommand(
             $"""
-            WITH updated AS ({UpdateSql} RETURNING id)
-            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
-                                        description, created_by, created_at)
-            SELECT updated.id, e.kind, e.amount, e.hold_amount, $8, e.key, $19, e.description, $20, $21
-            FROM updated CROSS JOIN unnest($15::text[], $16::numeric[], $17::numeric[], $18::text[], $22::text[])
-                WITH ORDINALITY AS e(kind, amount, hold_amount, key, description, n)
-            ORDER BY e.n
-            """, connection, transaction);
-        AddParameters(command, id, state);
+            WITH updated AS ({UpdateSql} RETURNING id),
+            entries AS (
+                INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
+                                            description, created_by, created_at)
+                SELECT updated.id, e.kind, e.amount, e.hold_amount, $8, e.key, $19, e.description, $20, $21
+                FROM updated CROSS JOIN unnest($15::text[], $16::numeric[], $17::numeric[], $18::text[], $22::text[])
+                    WITH ORDINALITY AS e(kind, amount, hold_amount, key, description, n)
+                ORDER BY e.n)
+            {GuardedWrites.Expect("SELECT count(*) FROM updated", "$23")}
+            """);
         var p = command.Parameters;
+        AddParameters(p, id, state);
         p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
         p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Kind)] });
         p.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. entries.Select(e => e.Amount)] });
@@ -167,9 +177,11 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         p.Add(new NpgsqlParameter { Value = (object?)first.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         p.Add(new NpgsqlParameter<DateTime> { TypedValue = first.CreatedAt });
         p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Description)] });
-        var rows = await command.ExecuteNonQueryAsync();
-        ThrowIfStale(rows == 0 ? 0 : 1, id, state);
+        p.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
+        batch.BatchCommands.Add(command);
     }
+
+    private static string StaleMessage(Guid id, UserState state) => $"users row {id} is no longer at version {state.Version}";
 
     public async Task<long> CountActiveSuperAdminsAsync(Guid excluding)
     {
@@ -178,19 +190,8 @@ public sealed class UserStore(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static void ThrowIfStale(int rows, Guid id, UserState state)
+    private static void AddParameters(NpgsqlParameterCollection p, Guid id, UserState state)
     {
-        if (rows == 0)
-        {
-            throw new InconsistentStateException($"users row {id} is no longer at version {state.Version}");
-        }
-
-        state.Version++;
-    }
-
-    private static void AddParameters(NpgsqlCommand command, Guid id, UserState state)
-    {
-        var p = command.Parameters;
         p.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         p.Add(new NpgsqlParameter<string> { TypedValue = state.Email });
         p.Add(new NpgsqlParameter<string> { TypedValue = state.Username });

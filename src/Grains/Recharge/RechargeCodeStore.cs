@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OwlFactory.Database.Batching;
 using Orleans.Storage;
 
 namespace OwlFactory.Grains.Recharge;
@@ -8,7 +9,7 @@ namespace OwlFactory.Grains.Recharge;
 /// The rows behind <see cref="RechargeCodeGrain"/>: <c>recharge_codes</c> (version-guarded, written only by the code's
 /// grain once issued) and <c>recharge_records</c> (one per claimed use).
 /// </summary>
-public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
+public sealed class RechargeCodeStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 {
     private const string UpdateSql =
         "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4";
@@ -63,33 +64,45 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<bool> ClaimAsync(RechargeCodeState state, RechargeRecord record)
     {
-        await using var command = dataSource.CreateCommand(
-            $"""
-            WITH updated AS ({UpdateSql} RETURNING id)
-            INSERT INTO recharge_records (id, code_id, user_id, amount, created_at)
-            SELECT $5, id, $6, $7, $8 FROM updated
-            """);
-        AddUpdateParameters(command, state);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.UserId });
-        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = record.Amount });
-        command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.CreatedAt });
         try
         {
-            ThrowIfStale(await command.ExecuteNonQueryAsync(), state);
-            return true;
+            await batcher.WriteAsync(batch =>
+            {
+                var command = new NpgsqlBatchCommand(
+                    $"""
+                    WITH updated AS ({UpdateSql} RETURNING id),
+                    record AS (INSERT INTO recharge_records (id, code_id, user_id, amount, created_at)
+                               SELECT $5, id, $6, $7, $8 FROM updated)
+                    {GuardedWrites.Expect("SELECT count(*) FROM updated", "$9")}
+                    """);
+                AddUpdateParameters(command.Parameters, state);
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
+                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.UserId });
+                command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = record.Amount });
+                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.CreatedAt });
+                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(state) });
+                batch.BatchCommands.Add(command);
+            });
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return false;
         }
+
+        state.Version++;
+        return true;
     }
 
     public async Task DisableAsync(RechargeCodeState state)
     {
         await using var command = dataSource.CreateCommand(UpdateSql);
-        AddUpdateParameters(command, state);
-        ThrowIfStale(await command.ExecuteNonQueryAsync(), state);
+        AddUpdateParameters(command.Parameters, state);
+        if (await command.ExecuteNonQueryAsync() == 0)
+        {
+            throw new InconsistentStateException(StaleMessage(state));
+        }
+
+        state.Version++;
     }
 
     /// <summary>Inserts a freshly issued batch in one statement. False if a code hash collided (then nothing is inserted).</summary>
@@ -154,21 +167,14 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
         return result;
     }
 
-    private static void AddUpdateParameters(NpgsqlCommand command, RechargeCodeState state)
+    private static void AddUpdateParameters(NpgsqlParameterCollection p, RechargeCodeState state)
     {
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = state.Id });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = state.UsedCount });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)state.DisabledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = state.Id });
+        p.Add(new NpgsqlParameter<int> { TypedValue = state.UsedCount });
+        p.Add(new NpgsqlParameter { Value = (object?)state.DisabledAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
     }
 
-    private static void ThrowIfStale(int rows, RechargeCodeState state)
-    {
-        if (rows == 0)
-        {
-            throw new InconsistentStateException($"recharge_codes row {state.Id} is no longer at version {state.Version}");
-        }
+    private static string StaleMessage(RechargeCodeState state) => $"recharge_codes row {state.Id} is no longer at version {state.Version}";
 
-        state.Version++;
-    }
 }

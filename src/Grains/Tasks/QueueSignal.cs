@@ -31,9 +31,18 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
 
                 // Whatever was enqueued while this silo was not listening is picked up by this first wake-up.
                 Fire();
-                while (!stoppingToken.IsCancellationRequested)
+                try
                 {
-                    await connection.WaitAsync(stoppingToken);
+                    while (!stoppingToken.IsCancellationRequested)
+                    {
+                        await connection.WaitAsync(stoppingToken);
+                    }
+                }
+                finally
+                {
+                    // Pooled connections are not reset on return: leave no LISTEN behind on this one.
+                    await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
+                    await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

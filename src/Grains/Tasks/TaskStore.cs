@@ -1,16 +1,17 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
-using Orleans.Storage;
+using OwlFactory.Database.Batching;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.Grains.Tasks;
 
 /// <summary>
-/// The <c>tasks</c> rows, the dispatch queue (<c>task_queue</c>) and the task logs. A task's write, its queue change,
-/// its lifecycle log line and the wake-up of idle servers (NOTIFY) are one statement, so none happens without the others.
+/// The <c>tasks</c> rows, the dispatch queue (<c>task_queue</c>) and the task logs. A task's write, its queue change and
+/// its lifecycle log line are one statement, so none happens without the others; an enqueue's batch NOTIFYs idle
+/// servers once it commits (one NOTIFY per batch: see <see cref="WriteBatcher"/>).
 /// </summary>
-public sealed class TaskStore(NpgsqlDataSource dataSource)
+public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 {
     /// <summary>The channel on which enqueues wake the silos' idle servers.</summary>
     public const string QueueChannel = "owl_task_queue";
@@ -20,10 +21,10 @@ public sealed class TaskStore(NpgsqlDataSource dataSource)
         "progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key, " +
         "assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version";
 
+    // $1…$28 in the order of Columns; a write's own parameters follow ($29 on).
     private const string Values =
-        "@id, @user_id, @title, @description, @task_type, @priority, @estimated_duration, @config::jsonb, @result::jsonb, " +
-        "@error_message, @status, @progress, @gpu_server_id, @attempt, @lost_runs, @hold_key, @hold_amount, @price, @cost, " +
-        "@timeout_seconds, @idempotency_key, @assigned_at, @started_at, @completed_at, @created_at, @updated_at, @deleted_at, @version";
+        "$1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, " +
+        "$22, $23, $24, $25, $26, $27, $28";
 
     public async Task<TaskRecord?> LoadAsync(Guid id)
     {
@@ -114,36 +115,39 @@ public sealed class TaskStore(NpgsqlDataSource dataSource)
         return [.. claimed.OrderByDescending(c => c.Front).ThenByDescending(c => c.Priority).ThenBy(c => c.At).Select(c => c.Id)];
     }
 
+    /// <summary>Runs one write (see <see cref="AddWrite"/>) in the silo's next batch; answers the record at its new version.</summary>
     public async Task<TaskRecord> WriteAsync(TaskWrite write)
     {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        return await WriteAsync(write, connection, null);
+        TaskRecord? written = null;
+        await batcher.WriteAsync(batch => written = AddWrite(batch, write), Notifies(write) ? QueueChannel : null);
+        return written!;
     }
 
+    /// <summary>Whether the write puts the task into the queue, so idle servers must hear of it once it commits.</summary>
+    public static bool Notifies(TaskWrite write) => write.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront;
+
     /// <summary>
-    /// Writes the row (inserted when <c>ExpectedVersion</c> is 0, else only if still at that version) with its queue
-    /// change and log line; answers the record at its new version. A row at another version throws.
+    /// Adds the statement that writes the row (inserted when <c>ExpectedVersion</c> is 0, else only if still at that
+    /// version) with its queue change and log line; answers the record at its new version. A row at another version
+    /// fails the statement (<see cref="GuardedWrites.GuardFailed"/>).
     /// </summary>
-    public static async Task<TaskRecord> WriteAsync(TaskWrite write, NpgsqlConnection connection, NpgsqlTransaction? transaction)
+    public static TaskRecord AddWrite(NpgsqlBatch batch, TaskWrite write)
     {
         var next = write.Next with { Version = write.ExpectedVersion + 1 };
         var sql = new StringBuilder();
         sql.Append(write.ExpectedVersion == 0
             ? $"WITH t AS (INSERT INTO tasks ({Columns}) VALUES ({Values}) RETURNING id, task_type, priority)"
-            : $"WITH t AS (UPDATE tasks SET ({Columns}) = ({Values}) WHERE id = @id AND version = @expected RETURNING id, task_type, priority)");
-        var notify = false;
+            : $"WITH t AS (UPDATE tasks SET ({Columns}) = ({Values}) WHERE id = $1 AND version = $29 RETURNING id, task_type, priority)");
         switch (write.Queue)
         {
             case QueueChange.Enqueue or QueueChange.EnqueueFront:
                 sql.Append(
                     """
                     , q AS (INSERT INTO task_queue (task_id, task_type, priority, front, enqueued_at)
-                            SELECT id, task_type, priority, @front, @now FROM t
+                            SELECT id, task_type, priority, $30, $31 FROM t
                             ON CONFLICT (task_id) DO UPDATE SET front = EXCLUDED.front, enqueued_at = EXCLUDED.enqueued_at,
                                                                  claimed_by = NULL, claimed_at = NULL)
-                    , n AS (SELECT pg_notify('owl_task_queue', t.task_type) FROM t)
                     """);
-                notify = true;
                 break;
             case QueueChange.Remove:
                 sql.Append(", q AS (DELETE FROM task_queue WHERE task_id IN (SELECT id FROM t))");
@@ -152,41 +156,39 @@ public sealed class TaskStore(NpgsqlDataSource dataSource)
 
         if (write.LogLine is not null)
         {
-            sql.Append(", l AS (INSERT INTO task_logs (task_id, ts, level, message, source) SELECT id, @now, 'INFO', @log, 'platform' FROM t)");
+            sql.Append(", l AS (INSERT INTO task_logs (task_id, ts, level, message, source) SELECT id, $31, 'INFO', $32, 'platform' FROM t)");
         }
 
-        sql.Append(notify ? " SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM n)" : " SELECT count(*) FROM t");
-        await using var command = new NpgsqlCommand(sql.ToString(), connection, transaction);
-        AddParameters(command, next);
+        sql.Append(' ').Append(GuardedWrites.Expect("SELECT count(*) FROM t", "$33"));
+        var command = new NpgsqlBatchCommand(sql.ToString());
+        AddParameters(command.Parameters, next);
         var p = command.Parameters;
-        p.AddWithValue("expected", write.ExpectedVersion);
-        p.AddWithValue("front", write.Queue == QueueChange.EnqueueFront);
-        p.AddWithValue("now", next.UpdatedAt);
-        p.Add(new NpgsqlParameter("log", NpgsqlDbType.Text) { Value = (object?)write.LogLine ?? DBNull.Value });
-        var rows = (long)(await command.ExecuteScalarAsync())!;
-        if (rows == 0)
-        {
-            throw new InconsistentStateException($"tasks row {next.Id} is no longer at version {write.ExpectedVersion}");
-        }
-
+        p.Add(new NpgsqlParameter<long> { TypedValue = write.ExpectedVersion });
+        p.Add(new NpgsqlParameter<bool> { TypedValue = write.Queue == QueueChange.EnqueueFront });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = next.UpdatedAt });
+        p.Add(Nullable(NpgsqlDbType.Text, write.LogLine));
+        p.Add(new NpgsqlParameter<string> { TypedValue = $"tasks row {next.Id} is no longer at version {write.ExpectedVersion}" });
+        batch.BatchCommands.Add(command);
         return next;
     }
 
     /// <summary>Appends an agent's lines to the task's log, in order.</summary>
-    public async Task AppendLogsAsync(Guid taskId, IReadOnlyList<TaskLogLine> lines)
-    {
-        await using var command = dataSource.CreateCommand(
+    public Task AppendLogsAsync(Guid taskId, IReadOnlyList<TaskLogLine> lines)
+        => batcher.WriteAsync(batch => batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
             INSERT INTO task_logs (task_id, ts, level, message, source)
             SELECT $1, l.ts, l.level, l.message, 'agent' FROM unnest($2, $3, $4) WITH ORDINALITY AS l(ts, level, message, n)
             ORDER BY l.n
-            """);
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = taskId });
-        command.Parameters.Add(new NpgsqlParameter<DateTime[]> { TypedValue = [.. lines.Select(l => l.Ts)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Level)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Message)] });
-        await command.ExecuteNonQueryAsync();
-    }
+            """)
+        {
+            Parameters =
+            {
+                new NpgsqlParameter<Guid> { TypedValue = taskId },
+                new NpgsqlParameter<DateTime[]> { TypedValue = [.. lines.Select(l => l.Ts)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Level)] },
+                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Message)] },
+            },
+        }));
 
     /// <summary>Running tasks past their deadline (their grain's timer may have died with its silo).</summary>
     public async Task<List<Guid>> FindOverdueAsync(int limit)
@@ -208,41 +210,40 @@ public sealed class TaskStore(NpgsqlDataSource dataSource)
         return ids;
     }
 
-    private static void AddParameters(NpgsqlCommand command, TaskRecord t)
+    private static void AddParameters(NpgsqlParameterCollection p, TaskRecord t)
     {
-        var p = command.Parameters;
-        p.AddWithValue("id", t.Id);
-        p.AddWithValue("user_id", t.UserId);
-        p.AddWithValue("title", t.Title);
-        p.Add(Nullable("description", NpgsqlDbType.Text, t.Description));
-        p.AddWithValue("task_type", t.TaskType);
-        p.AddWithValue("priority", t.Priority);
-        p.Add(Nullable("estimated_duration", NpgsqlDbType.Integer, t.EstimatedDuration));
-        p.AddWithValue("config", NpgsqlDbType.Text, t.ConfigJson);
-        p.Add(Nullable("result", NpgsqlDbType.Text, t.ResultJson));
-        p.Add(Nullable("error_message", NpgsqlDbType.Text, t.ErrorMessage));
-        p.AddWithValue("status", t.Status);
-        p.AddWithValue("progress", t.Progress);
-        p.Add(Nullable("gpu_server_id", NpgsqlDbType.Uuid, t.GpuServerId));
-        p.AddWithValue("attempt", t.Attempt);
-        p.AddWithValue("lost_runs", t.LostRuns);
-        p.AddWithValue("hold_key", t.HoldKey);
-        p.AddWithValue("hold_amount", t.HoldAmount);
-        p.AddWithValue("price", t.Price);
-        p.AddWithValue("cost", t.Cost);
-        p.AddWithValue("timeout_seconds", t.TimeoutSeconds);
-        p.Add(Nullable("idempotency_key", NpgsqlDbType.Text, t.IdempotencyKey));
-        p.Add(Nullable("assigned_at", NpgsqlDbType.TimestampTz, t.AssignedAt));
-        p.Add(Nullable("started_at", NpgsqlDbType.TimestampTz, t.StartedAt));
-        p.Add(Nullable("completed_at", NpgsqlDbType.TimestampTz, t.CompletedAt));
-        p.AddWithValue("created_at", NpgsqlDbType.TimestampTz, t.CreatedAt);
-        p.AddWithValue("updated_at", NpgsqlDbType.TimestampTz, t.UpdatedAt);
-        p.Add(Nullable("deleted_at", NpgsqlDbType.TimestampTz, t.DeletedAt));
-        p.AddWithValue("version", t.Version);
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = t.Id });
+        p.Add(new NpgsqlParameter<Guid> { TypedValue = t.UserId });
+        p.Add(new NpgsqlParameter<string> { TypedValue = t.Title });
+        p.Add(Nullable(NpgsqlDbType.Text, t.Description));
+        p.Add(new NpgsqlParameter<string> { TypedValue = t.TaskType });
+        p.Add(new NpgsqlParameter<int> { TypedValue = t.Priority });
+        p.Add(Nullable(NpgsqlDbType.Integer, t.EstimatedDuration));
+        p.Add(new NpgsqlParameter<string> { TypedValue = t.ConfigJson, NpgsqlDbType = NpgsqlDbType.Text });
+        p.Add(Nullable(NpgsqlDbType.Text, t.ResultJson));
+        p.Add(Nullable(NpgsqlDbType.Text, t.ErrorMessage));
+        p.Add(new NpgsqlParameter<string> { TypedValue = t.Status });
+        p.Add(new NpgsqlParameter<double> { TypedValue = t.Progress });
+        p.Add(Nullable(NpgsqlDbType.Uuid, t.GpuServerId));
+        p.Add(new NpgsqlParameter<int> { TypedValue = t.Attempt });
+        p.Add(new NpgsqlParameter<int> { TypedValue = t.LostRuns });
+        p.Add(new NpgsqlParameter<string> { TypedValue = t.HoldKey });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.HoldAmount });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.Price });
+        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.Cost });
+        p.Add(new NpgsqlParameter<int> { TypedValue = t.TimeoutSeconds });
+        p.Add(Nullable(NpgsqlDbType.Text, t.IdempotencyKey));
+        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.AssignedAt));
+        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.StartedAt));
+        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.CompletedAt));
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = t.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(new NpgsqlParameter<DateTime> { TypedValue = t.UpdatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.DeletedAt));
+        p.Add(new NpgsqlParameter<long> { TypedValue = t.Version });
     }
 
-    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value)
-        => new(name, type) { Value = value ?? DBNull.Value };
+    private static NpgsqlParameter Nullable(NpgsqlDbType type, object? value)
+        => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     private static TaskRecord Read(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),

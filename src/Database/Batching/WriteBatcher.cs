@@ -1,0 +1,141 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace OwlFactory.Database.Batching;
+
+/// <summary>
+/// Group commit: the writes of many callers (grains, requests) that arrive while a batch is in flight go to
+/// PostgreSQL together as the next batch: one round trip, one transaction, one fsync, instead of one of each per
+/// write. A caller's task completes only once its batch has committed, so "acknowledged" still means "durable".
+/// <para>
+/// Each write is one or more statements that must commit together (an operation). A batch is atomic as a whole, so
+/// when any statement in it fails, nothing of it is kept and every operation of the batch is run again on its own,
+/// in its own transaction: a bad operation (a unique key taken, a version guard that does not hold) fails only
+/// itself, and its caller sees exactly the error it would have seen without batching. Statements that guard a
+/// version must raise an error when the guard does not hold (<c>owl_expect</c>), never just touch no row.
+/// </para>
+/// </summary>
+public sealed partial class WriteBatcher : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ILogger _logger;
+    private readonly int _maxBatch;
+    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Task[] _workers;
+
+    /// <param name="dataSource">The pool the batches use; at most <paramref name="concurrency"/> connections at a time.</param>
+    /// <param name="logger">Where failed batches are noted.</param>
+    /// <param name="concurrency">How many batches may be in flight at once.</param>
+    /// <param name="maxBatch">The most operations one batch carries.</param>
+    public WriteBatcher(NpgsqlDataSource dataSource, ILogger<WriteBatcher> logger, int concurrency = 3, int maxBatch = 256)
+    {
+        _dataSource = dataSource;
+        _logger = logger;
+        _maxBatch = maxBatch;
+        _workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(RunAsync))];
+    }
+
+    /// <summary>
+    /// Runs <paramref name="addCommands"/>'s statements in the next batch and completes once they are committed, or
+    /// throws what running them alone threw. <paramref name="addCommands"/> may be called twice (the batch, then
+    /// alone), so it must add fresh commands each time. <paramref name="notifyChannel"/>: a channel to NOTIFY once
+    /// the batch commits (one NOTIFY per batch, however many operations asked for it).
+    /// </summary>
+    public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, string? notifyChannel = null)
+    {
+        var operation = new Operation(addCommands, notifyChannel);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
+        return operation.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_workers);
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<Operation>(_maxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            await RunBatchAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    private async Task RunBatchAsync(List<Operation> operations)
+    {
+        try
+        {
+            await ExecuteTogetherAsync(operations);
+            foreach (var operation in operations)
+            {
+                operation.Done.TrySetResult();
+            }
+
+            return;
+        }
+        catch (Exception e) when (operations.Count > 1)
+        {
+            LogBatchFailed(operations.Count, e.Message);
+        }
+        catch (Exception e)
+        {
+            operations[0].Done.TrySetException(e);
+            return;
+        }
+
+        foreach (var operation in operations)
+        {
+            try
+            {
+                await ExecuteTogetherAsync([operation]);
+                operation.Done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                operation.Done.TrySetException(e);
+            }
+        }
+    }
+
+    /// <summary>One round trip, one implicit transaction: PostgreSQL commits the batch at its single Sync, or nothing.</summary>
+    private async Task ExecuteTogetherAsync(List<Operation> operations)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync();
+        await using var batch = connection.CreateBatch();
+        string? notify = null;
+        foreach (var operation in operations)
+        {
+            operation.AddCommands(batch);
+            notify ??= operation.NotifyChannel;
+        }
+
+        if (notify is not null)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, '')") { Parameters = { new NpgsqlParameter<string> { TypedValue = notify } } });
+        }
+
+        await batch.ExecuteNonQueryAsync();
+    }
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A batch of {Count} writes failed ({Reason}); running each on its own")]
+    private partial void LogBatchFailed(int count, string reason);
+
+    private sealed record Operation(Action<NpgsqlBatch> AddCommands, string? NotifyChannel)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
