@@ -17,7 +17,8 @@ public static class AgentEndpoints
         var group = routes.MapGroup("/api/agent").WithTags("Agent protocol")
             .RequireAuthorization(new AuthorizationPolicyBuilder(AgentAuthenticationHandler.SchemeName)
                 .RequireClaim(AgentAuthenticationHandler.ServerIdClaim).Build());
-        group.MapPost("/heartbeat", HeartbeatAsync).WithSummary("Telemetry in, work out; ?wait=N (≤ 30) long-polls for work");
+        group.MapPost("/heartbeat", HeartbeatAsync).WithMetadata(new TokenCheckedByEndpoint())
+            .WithSummary("Telemetry in, work out; ?wait=N (≤ 30) long-polls for work");
         var task = group.MapGroup("/tasks/{taskId:guid}");
         task.MapPost("/start", (Guid taskId, IClusterClient client, ClaimsPrincipal agent)
             => ReportAsync(taskId, agent, client, (g, s) => g.AgentStartAsync(s))).WithSummary("The agent started the task: it is running");
@@ -74,12 +75,13 @@ public static class AgentEndpoints
             request.MemoryUsage,
             [.. (request.Gpus ?? []).Select(g => new GpuSample(g.GpuId, g.Name ?? $"GPU {g.GpuId}", g.Usage, g.MemoryUsed, g.MemoryTotal, g.Temperature))],
             [.. (request.RunningTasks ?? []).Select(t => new RunningTaskProgress(t.TaskId, t.Progress))]);
-        await client.GetStreamProvider(OwlConstants.StreamProvider)
-            .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, serverId))
-            .OnNextAsync(sample);
+        var reply = await client.GetGrain<IGpuServerGrain>(serverId).HeartbeatAsync(
+            agent.FindFirstValue(AgentAuthenticationHandler.TokenHashClaim)!, sample, TimeSpan.FromSeconds(wait ?? 0));
+        if (reply is null)
+        {
+            return ApiResults.InvalidCredentials("Unknown or rotated agent token");
+        }
 
-        var reply = await client.GetGrain<IGpuServerGrain>(serverId).PollAsync(new AgentPoll(
-            TimeSpan.FromSeconds(wait ?? 0), sample.TaskTypes, [.. sample.RunningTasks.Select(t => t.TaskId)]));
         return ApiResults.Ok(new HeartbeatResponse(
             reply.HeartbeatIntervalSeconds,
             [.. reply.Assignments.Select(a => new AssignmentResponse(a.TaskId, a.TaskType, a.Title,

@@ -150,6 +150,11 @@ public static class GpuEndpoints
             buffer.Writer.TryWrite(sample);
             return Task.CompletedTask;
         });
+        // The grain publishes samples only while someone watches; the lease is renewed well before it runs out.
+        var server = client.GetGrain<IGpuServerGrain>(current.ServerId);
+        await server.WatchAsync();
+        using var renew = new PeriodicTimer(TimeSpan.FromSeconds(20));
+        var renewing = RenewWatchAsync(server, renew, cancellationToken);
         try
         {
             yield return ServerStatusResponse.From(current);
@@ -163,7 +168,17 @@ public static class GpuEndpoints
         }
         finally
         {
+            renew.Dispose();
+            await renewing;
             await subscription.UnsubscribeAsync();
+        }
+    }
+
+    private static async Task RenewWatchAsync(IGpuServerGrain server, PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        while (await Tick(timer, cancellationToken))
+        {
+            await server.WatchAsync();
         }
     }
 

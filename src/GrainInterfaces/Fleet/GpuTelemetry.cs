@@ -3,8 +3,8 @@ using System.Collections.Immutable;
 namespace OwlFactory.GrainInterfaces.Fleet;
 
 /// <summary>
-/// One heartbeat's telemetry, as it travels on the server's stream
-/// (<see cref="FleetStreams.Telemetry"/>, keyed by server id) from the API host to the server's grain.
+/// One heartbeat's telemetry: handed to the server's grain by the heartbeat call, and published by that grain on the
+/// server's stream (<see cref="FleetStreams.Telemetry"/>, keyed by server id) while someone watches it live.
 /// </summary>
 [GenerateSerializer, Alias("owl.GpuTelemetry")]
 public sealed record GpuTelemetry(

@@ -40,12 +40,21 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     Task<ImmutableArray<GpuTelemetry>> GetHistoryAsync(int minutes);
 
     /// <summary>
-    /// The agent's long poll: with a free slot the server claims queued work at once; the call answers when there is
-    /// something new to start or stop, otherwise when the wait (capped at the heartbeat interval, so telemetry stays
-    /// fresh) has passed.
+    /// An agent's heartbeat, whole, in one call: the token's hash checked against the server's (null: not this
+    /// server's token), the telemetry sample taken, then the long poll: with a free slot the server claims queued
+    /// work; the call answers when there is something new to start or stop, otherwise when the wait (capped at the
+    /// heartbeat interval, so telemetry stays fresh) has passed. Nothing is written to PostgreSQL unless something
+    /// durable changes (the status, the task types, an assignment).
     /// </summary>
-    [AlwaysInterleave, Alias("Poll")]
-    Task<HeartbeatReply> PollAsync(AgentPoll poll);
+    [AlwaysInterleave, Alias("Heartbeat")]
+    Task<HeartbeatReply?> HeartbeatAsync(string tokenHash, GpuTelemetry sample, TimeSpan wait);
+
+    /// <summary>
+    /// Someone watches this server's live telemetry: for the next minute the grain publishes every sample on the
+    /// server's stream (<see cref="FleetStreams.Telemetry"/>). Watchers call again while they watch.
+    /// </summary>
+    [AlwaysInterleave, Alias("Watch")]
+    Task WatchAsync();
 
     /// <summary>A task this server held has ended or moved: its slot is free (and the agent told to stop it if it runs).</summary>
     [AlwaysInterleave, Alias("Release")]

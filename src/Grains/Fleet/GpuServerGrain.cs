@@ -11,7 +11,6 @@ using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Fleet;
 
-[ImplicitStreamSubscription(FleetStreams.Telemetry)]
 public sealed partial class GpuServerGrain(
     GpuServerStore store,
     TaskStore tasks,
@@ -25,6 +24,16 @@ public sealed partial class GpuServerGrain(
 
     // How long an in-memory slot is trusted before a reconciliation with the tasks table may drop it.
     private static readonly TimeSpan SlotGrace = TimeSpan.FromSeconds(15);
+
+    // A server with a free slot claims at least this often even when no enqueue was heard (a claim older than 30 s,
+    // whose silo died before assigning it, becomes claimable again without any enqueue).
+    private static readonly TimeSpan SafetyClaimInterval = TimeSpan.FromSeconds(10);
+
+    // How long one WatchAsync keeps the samples flowing on the stream.
+    private static readonly TimeSpan WatchLease = TimeSpan.FromMinutes(1);
+
+    // The most often telemetry alone is reported to the fleet directory.
+    private static readonly TimeSpan TelemetryReportInterval = TimeSpan.FromSeconds(1);
 
     private readonly Queue<GpuTelemetry> _history = new();
 
@@ -44,6 +53,14 @@ public sealed partial class GpuServerGrain(
     private ImmutableArray<Guid> _reported = [];
     private HashSet<Guid> _cancelSent = [];
     private bool _claiming;
+
+    // The queue's enqueue generation (QueueSignal) at which a claim last came back short: until work is enqueued
+    // again somewhere, another claim would find nothing, so heartbeats skip it.
+    private long? _queueDrainedAt;
+    private DateTime _nextSafetyClaim;
+    private DateTime _watchedUntil;
+    private DateTime _reportedAt;
+    private bool _reportDue;
     private DateTime? _slotFreedAt;
     private TaskCompletionSource _news = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -63,9 +80,6 @@ public sealed partial class GpuServerGrain(
             await ReconcileSlotsAsync(TimeSpan.Zero);
         }
 
-        var stream = this.GetStreamProvider(OwlConstants.StreamProvider)
-            .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, Id));
-        await stream.SubscribeAsync((sample, _) => OnTelemetryAsync(sample));
         if (_state is not null)
         {
             StartLivenessTimer();
@@ -169,9 +183,7 @@ public sealed partial class GpuServerGrain(
         return true;
     }
 
-    public Task<bool> AuthenticateAsync(string tokenHash)
-        => Task.FromResult(_state is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
-            System.Text.Encoding.ASCII.GetBytes(_state.TokenHash), System.Text.Encoding.ASCII.GetBytes(tokenHash)));
+    public Task<bool> AuthenticateAsync(string tokenHash) => Task.FromResult(TokenMatches(tokenHash));
 
     public Task<ServerSummary?> GetSummaryAsync() => Task.FromResult(_state is null ? null : Summary());
 
@@ -187,15 +199,15 @@ public sealed partial class GpuServerGrain(
         return Task.FromResult(_history.Where(s => s.Timestamp >= since).ToImmutableArray());
     }
 
-    public async Task<HeartbeatReply> PollAsync(AgentPoll poll)
+    public async Task<HeartbeatReply?> HeartbeatAsync(string tokenHash, GpuTelemetry sample, TimeSpan wait)
     {
-        if (_state is null)
+        if (!TokenMatches(tokenHash))
         {
-            return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [], []);
+            return null;
         }
 
         _lastPollAt = Now();
-        _reported = poll.RunningTaskIds;
+        _reported = [.. sample.RunningTasks.Select(t => t.TaskId)];
         foreach (var running in _reported)
         {
             if (_slots.TryGetValue(running, out var slot))
@@ -204,14 +216,18 @@ public sealed partial class GpuServerGrain(
             }
         }
 
-        await NoteTaskTypesAsync(poll.TaskTypes);
-        if (await PersistStatusChangeAsync())
+        await NoteTaskTypesAsync(sample.TaskTypes);
+        var fresh = Ingest(sample);
+        Report(urgent: await PersistStatusChangeAsync());
+        if (fresh && Now() < _watchedUntil)
         {
-            Report();
+            await this.GetStreamProvider(OwlConstants.StreamProvider)
+                .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, Id))
+                .OnNextAsync(sample);
         }
 
         var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
-        var deadline = Now() + (poll.Wait < interval ? poll.Wait : interval);
+        var deadline = Now() + (wait < interval ? wait : interval);
         while (true)
         {
             await TryClaimAsync();
@@ -228,11 +244,17 @@ public sealed partial class GpuServerGrain(
             if (work.IsCompleted && _slots.Count > 0)
             {
                 // The least loaded servers claim first: a server waits in proportion to how full it is.
-                await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state.MaxConcurrentTasks)), clock);
+                await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state!.MaxConcurrentTasks)), clock);
             }
         }
 
         return Reply();
+    }
+
+    public Task WatchAsync()
+    {
+        _watchedUntil = Now() + WatchLease;
+        return Task.CompletedTask;
     }
 
     public Task ReleaseAsync(Guid taskId)
@@ -258,10 +280,19 @@ public sealed partial class GpuServerGrain(
             return;
         }
 
+        var generation = queueSignal.Generation;
+        if (generation == _queueDrainedAt && Now() < _nextSafetyClaim)
+        {
+            return;
+        }
+
         _claiming = true;
         try
         {
-            var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], _state!.MaxConcurrentTasks - _slots.Count);
+            var wanted = _state!.MaxConcurrentTasks - _slots.Count;
+            var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], wanted);
+            _queueDrainedAt = claimed.Count < wanted ? generation : null;
+            _nextSafetyClaim = Now() + SafetyClaimInterval;
             if (claimed.Count == 0)
             {
                 return;
@@ -374,12 +405,13 @@ public sealed partial class GpuServerGrain(
 
     public void Dispose() => _writeGate.Dispose();
 
-    private async Task OnTelemetryAsync(GpuTelemetry sample)
+    /// <summary>Takes a heartbeat's sample as the latest and into the history; false for one not newer than the latest.</summary>
+    private bool Ingest(GpuTelemetry sample)
     {
-        // Idempotent: a sample that is not newer than the latest one (a redelivery) changes nothing.
-        if (_state is null || (_latest is not null && sample.Timestamp <= _latest.Timestamp))
+        // Idempotent: a sample that is not newer than the latest one (a replay) changes nothing.
+        if (_latest is not null && sample.Timestamp <= _latest.Timestamp)
         {
-            return;
+            return false;
         }
 
         _latest = sample;
@@ -391,8 +423,7 @@ public sealed partial class GpuServerGrain(
             _history.Dequeue();
         }
 
-        await PersistStatusChangeAsync();
-        Report();
+        return true;
     }
 
     /// <summary>The timer's check: notes a suspect after one missed interval, and settles the status (offline after the timeout).</summary>
@@ -421,10 +452,8 @@ public sealed partial class GpuServerGrain(
             await ReconcileSlotsAsync(SlotGrace);
         }
 
-        if (await PersistStatusChangeAsync())
-        {
-            Report();
-        }
+        var changed = await PersistStatusChangeAsync();
+        Report(urgent: changed || _reportDue);
     }
 
     /// <summary>
@@ -480,7 +509,28 @@ public sealed partial class GpuServerGrain(
             s.Description, s.CreatedAt, s.UpdatedAt);
     }
 
-    private void Report() => GrainFactory.GetGrain<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
+    /// <summary>
+    /// Tells the fleet directory. Changes of status or slots go at once (<paramref name="urgent"/>); telemetry
+    /// figures at most once per <see cref="TelemetryReportInterval"/>, the rest by the liveness timer, so the
+    /// directory is not sent every heartbeat of every server.
+    /// </summary>
+    private void Report(bool urgent = true)
+    {
+        var now = Now();
+        if (!urgent && now - _reportedAt < TelemetryReportInterval)
+        {
+            _reportDue = true;
+            return;
+        }
+
+        _reportedAt = now;
+        _reportDue = false;
+        GrainFactory.GetGrain<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
+    }
+
+    private bool TokenMatches(string tokenHash)
+        => _state is not null && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.ASCII.GetBytes(_state.TokenHash), System.Text.Encoding.ASCII.GetBytes(tokenHash));
 
     private void StartLivenessTimer()
         => this.RegisterGrainTimer(CheckLivenessAsync, new GrainTimerCreationOptions

@@ -5,16 +5,24 @@ using Npgsql;
 namespace OwlFactory.Grains.Tasks;
 
 /// <summary>
-/// This silo's ear on the dispatch queue: a LISTEN on the channel every enqueue notifies (in the enqueue's own
-/// statement). Idle servers on this silo wait on <see cref="Next"/> and claim as soon as work arrives anywhere in the
+/// This silo's ear on the dispatch queue: a LISTEN on the channel every batch with an enqueue notifies once it
+/// commits. Idle servers on this silo wait on <see cref="Next"/> and claim as soon as work arrives anywhere in the
 /// cluster. A missed notification costs at most the servers' one-second re-check, never a task.
 /// </summary>
 public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<QueueSignal> logger) : BackgroundService
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private long _generation;
+
     /// <summary>Completes at the next enqueue anywhere in the cluster.</summary>
     public Task Next => Volatile.Read(ref _next).Task;
+
+    /// <summary>
+    /// Counts the enqueues heard (and reconnections, which may have missed some). A claim that found the queue
+    /// drained stays true until this moves.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref _generation);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,7 +62,10 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
     }
 
     private void Fire()
-        => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    {
+        Interlocked.Increment(ref _generation);
+        Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Listening for queued tasks failed; reconnecting")]
     private partial void LogListenFailed(Exception exception);

@@ -10,7 +10,7 @@ namespace OwlFactory.Tests.Grains;
 public sealed class FleetGrainTests(ClusterFixture fixture)
 {
     [Fact]
-    public async Task Telemetry_PublishedForServersOnBothSilos_ReachesEveryServerGrain()
+    public async Task Heartbeat_ServersOnBothSilos_EveryServerGrainTakesItsSample()
     {
         var ids = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToArray();
         foreach (var id in ids)
@@ -19,18 +19,13 @@ public sealed class FleetGrainTests(ClusterFixture fixture)
             Assert.Equal(ServerWriteStatus.Ok, await fixture.Grains.GetGrain<IGpuServerGrain>(id).CreateAsync(spec, "hash"));
         }
 
-        var provider = fixture.Cluster.Client.GetStreamProvider(OwlConstants.StreamProvider);
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
         {
-            await provider.GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, id)).OnNextAsync(new GpuTelemetry(
-                id, DateTime.UtcNow, "1.0.0", ["test"], 10 + i, 20, [new GpuSample(0, "Test GPU", 50 + i, 10, 80, 60)], []));
+            Assert.NotNull(await fixture.Grains.GetGrain<IGpuServerGrain>(id).HeartbeatAsync("hash", new GpuTelemetry(
+                id, DateTime.UtcNow, "1.0.0", ["test"], 10 + i, 20, [new GpuSample(0, "Test GPU", 50 + i, 10, 80, 60)], []), TimeSpan.Zero));
         }
 
-        var statuses = await WaitForAsync(async () =>
-        {
-            var all = await Task.WhenAll(ids.Select(id => fixture.Grains.GetGrain<IGpuServerGrain>(id).GetLiveStatusAsync()));
-            return all.All(s => s!.Timestamp is not null) ? all : null;
-        });
+        var statuses = await Task.WhenAll(ids.Select(id => fixture.Grains.GetGrain<IGpuServerGrain>(id).GetLiveStatusAsync()));
 
         Assert.All(statuses.Select((s, i) => (s, i)), x =>
         {
@@ -42,36 +37,60 @@ public sealed class FleetGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Telemetry_RedeliveredOlderSample_ChangesNothing()
+    public async Task Heartbeat_OlderSample_ChangesNothing()
     {
         var id = Guid.NewGuid();
         var grain = fixture.Grains.GetGrain<IGpuServerGrain>(id);
         await grain.CreateAsync(new ServerSpec("dup-" + id.ToString("N")[..12], "h", 1, 1, 80m, null), "hash");
-        var stream = fixture.Cluster.Client.GetStreamProvider(OwlConstants.StreamProvider)
-            .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, id));
         var now = DateTime.UtcNow;
 
-        await stream.OnNextAsync(new GpuTelemetry(id, now, "1", ["test"], 40, 20, [], []));
-        await WaitForAsync(async () => (await grain.GetLiveStatusAsync())!.CpuUsage == 40 ? true : (bool?)null);
-        await stream.OnNextAsync(new GpuTelemetry(id, now.AddSeconds(-5), "1", ["test"], 99, 20, [], []));
-        await Task.Delay(500);
+        await grain.HeartbeatAsync("hash", new GpuTelemetry(id, now, "1", ["test"], 40, 20, [], []), TimeSpan.Zero);
+        await grain.HeartbeatAsync("hash", new GpuTelemetry(id, now.AddSeconds(-5), "1", ["test"], 99, 20, [], []), TimeSpan.Zero);
 
         Assert.Equal(40, (await grain.GetLiveStatusAsync())!.CpuUsage);
         Assert.Single(await grain.GetHistoryAsync(5));
     }
 
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+    [Fact]
+    public async Task Heartbeat_WrongToken_RefusedAndSampleNotTaken()
     {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
+        var id = Guid.NewGuid();
+        var grain = fixture.Grains.GetGrain<IGpuServerGrain>(id);
+        await grain.CreateAsync(new ServerSpec("tok-" + id.ToString("N")[..12], "h", 1, 1, 80m, null), "hash");
 
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-            await Task.Delay(100);
+        var reply = await grain.HeartbeatAsync("not-the-hash", new GpuTelemetry(id, DateTime.UtcNow, "1", ["test"], 40, 20, [], []), TimeSpan.Zero);
+
+        Assert.Null(reply);
+        var status = (await grain.GetLiveStatusAsync())!;
+        Assert.Null(status.Timestamp);
+        Assert.Equal(ServerStatus.Offline, status.Status);
+    }
+
+    [Fact]
+    public async Task Heartbeat_WhileWatched_SampleArrivesOnTheServersStream()
+    {
+        var id = Guid.NewGuid();
+        var grain = fixture.Grains.GetGrain<IGpuServerGrain>(id);
+        await grain.CreateAsync(new ServerSpec("watch-" + id.ToString("N")[..12], "h", 1, 1, 80m, null), "hash");
+        var received = new TaskCompletionSource<GpuTelemetry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = await fixture.Cluster.Client.GetStreamProvider(OwlConstants.StreamProvider)
+            .GetStream<GpuTelemetry>(StreamId.Create(FleetStreams.Telemetry, id))
+            .SubscribeAsync((sample, _) =>
+            {
+                received.TrySetResult(sample);
+                return Task.CompletedTask;
+            });
+        try
+        {
+            await grain.WatchAsync();
+            await grain.HeartbeatAsync("hash", new GpuTelemetry(id, DateTime.UtcNow, "1", ["test"], 42, 20, [], []), TimeSpan.Zero);
+
+            var sample = await received.Task.WaitAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal(42, sample.CpuUsage);
+        }
+        finally
+        {
+            await subscription.UnsubscribeAsync();
         }
     }
 }
