@@ -66,6 +66,58 @@ public sealed class RestartHttpTests(TwoSiloSystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task Submits_WhenEverySiloIsKilledUnderLoad_EveryAcknowledgedTaskIsStoredWithItsHold()
+    {
+        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        Assert.Equal(HttpStatusCode.OK, (await _api.PutAsync("/api/admin/config", new { max_concurrent_tasks_per_user = 1000 }, admin)).Status);
+        var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.CreateUserAsync()));
+        foreach (var user in users)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await _api.PutAsync($"/api/admin/users/{user.Id}", new { balance = 10_000 }, admin)).Status);
+        }
+
+        var acknowledged = new System.Collections.Concurrent.ConcurrentBag<Guid>();
+        using var stop = new CancellationTokenSource();
+        var loops = users.Select(user => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var call = await _api.PostAsync("/api/tasks", new { title = "crash", task_type = "data_processing", priority = 3 }, user.Token);
+                if (call.Status == HttpStatusCode.Created)
+                {
+                    acknowledged.Add(Guid.Parse(call.Data["id"]!.GetValue<string>()));
+                }
+            }
+        })).ToList();
+        await Task.Delay(1500);
+        system.KillSilos();
+        await Task.Delay(300);
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        system.StartSilos();
+        await system.WaitReadyAsync(2);
+
+        // Answered 201 means committed: every one is there, with its hold in the ledger, and every balance adds up.
+        Assert.NotEmpty(acknowledged);
+        await using var db = Npgsql.NpgsqlDataSource.Create(system.ConnectionString);
+        Assert.Equal(acknowledged.Count, await CountAsync(db, "SELECT count(*) FROM tasks WHERE id = ANY($1)", [.. acknowledged]));
+        Assert.Equal(acknowledged.Count, await CountAsync(db, "SELECT count(*) FROM ledger_entries WHERE kind = 'hold' AND reference_id = ANY($1)", [.. acknowledged]));
+        Assert.Equal(0, await CountAsync(db,
+            """
+            SELECT count(*) FROM users u
+            LEFT JOIN (SELECT user_id, sum(amount) AS amount, sum(hold_amount) AS held FROM ledger_entries GROUP BY user_id) l ON l.user_id = u.id
+            WHERE u.id = ANY($1) AND (u.balance <> coalesce(l.amount, 0) OR u.held <> coalesce(l.held, 0))
+            """, [.. users.Select(u => u.Id)]));
+    }
+
+    private static async Task<long> CountAsync(Npgsql.NpgsqlDataSource db, string sql, Guid[] ids)
+    {
+        await using var command = db.CreateCommand(sql);
+        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid[]> { TypedValue = ids });
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    [Fact]
     public async Task ApiHost_StartedBeforeAnySilo_AnswersNotReadyThenConnects()
     {
         await system.ShutDownAllAsync();
