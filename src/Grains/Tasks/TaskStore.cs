@@ -85,19 +85,24 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     /// <summary>
     /// Claims up to <paramref name="count"/> queued tasks of the given types for a server, in queue order (front
-    /// first, then priority, then age). Rows another server is claiming are skipped, not waited for; a claim older
-    /// than 30 s (its silo died before assigning) is claimable again.
+    /// first, then priority, then age). Each type is read in its own index range (so tasks of other types, however
+    /// many, cost nothing), the best of them are taken. Rows another server is claiming are skipped, not waited for;
+    /// a claim older than 30 s (its silo died before assigning) is claimable again.
     /// </summary>
     public async Task<List<Guid>> ClaimAsync(Guid serverId, string[] taskTypes, int count)
     {
         await using var command = dataSource.CreateCommand(
             """
-            WITH picked AS (
-                SELECT task_id, front, priority, enqueued_at FROM task_queue
-                WHERE task_type = ANY($2) AND (claimed_at IS NULL OR claimed_at < now() - interval '30 seconds')
-                ORDER BY front DESC, priority DESC, enqueued_at, task_id
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED)
+            WITH candidates AS (
+                SELECT c.task_id, c.front, c.priority, c.enqueued_at
+                FROM unnest($2::text[]) AS t(task_type)
+                CROSS JOIN LATERAL (
+                    SELECT task_id, front, priority, enqueued_at FROM task_queue q
+                    WHERE q.task_type = t.task_type AND (q.claimed_at IS NULL OR q.claimed_at < now() - interval '30 seconds')
+                    ORDER BY q.front DESC, q.priority DESC, q.enqueued_at, q.task_id
+                    LIMIT $3
+                    FOR UPDATE SKIP LOCKED) c),
+            picked AS (SELECT * FROM candidates ORDER BY front DESC, priority DESC, enqueued_at, task_id LIMIT $3)
             UPDATE task_queue q SET claimed_by = $1, claimed_at = now()
             FROM picked WHERE q.task_id = picked.task_id
             RETURNING q.task_id, picked.front, picked.priority, picked.enqueued_at
