@@ -12,6 +12,7 @@ using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Admin;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Frontend;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
@@ -75,6 +76,7 @@ builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
 builder.Services.AddOpenApi();
+builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<ConsoleRouteConstraint>(WebConsole.RouteConstraint));
 
 // Auth: HS256 bearer tokens, re-checked against the account's grain on every request.
 builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -124,6 +126,7 @@ _ = app.Services.GetRequiredService<SigningKeyProvider>();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
+app.UseWebConsole();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -144,5 +147,6 @@ api.MapLogEndpoints();
 api.MapGpuEndpoints();
 api.MapAgentEndpoints();
 api.MapAdminEndpoints();
+app.MapWebConsole();
 
 app.Run();
