@@ -18,12 +18,12 @@ using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
+using OwlFactory.ApiHost.OpenApi;
 using OwlFactory.Database.Logging;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var connectionString = builder.Configuration.GetConnectionString("Owl")
@@ -75,7 +75,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
-builder.Services.AddOpenApi();
+builder.Services.AddOwlOpenApi();
 builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<ConsoleRouteConstraint>(WebConsole.RouteConstraint));
 
 // Auth: HS256 bearer tokens, re-checked against the account's grain on every request.
@@ -130,8 +130,7 @@ app.UseWebConsole();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi("/api/openapi/{documentName}.json");
-app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+app.MapOwlApiDocs();
 
 app.MapPrometheusScrapingEndpoint("/metrics");
 // The Orleans dashboard, for admins: a bearer token, or (for a browser) ?access_token= once, kept in a cookie.

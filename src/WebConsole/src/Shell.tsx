@@ -83,7 +83,7 @@ function Frame() {
   ];
   const selected = location.pathname.startsWith('/tasks/') && location.pathname !== '/tasks/new' ? '/tasks' : location.pathname;
   return (
-    <Layout style={{ minHeight: '100%' }}>
+    <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} width={220}>
         <div className="owl-brand"><img src="/owl.svg" alt="" />{t('appName')}</div>
         <Menu theme="dark" mode="inline" selectedKeys={[selected]} defaultOpenKeys={['admin']} items={items}
