@@ -29,11 +29,11 @@ const Logs = lazy(() => import('./pages/admin/Logs'));
 const loading = <div style={{ padding: 48, textAlign: 'center' }}><Spin /></div>;
 
 export function Shell() {
-  const { user, isAdmin } = useAuth();
+  const { user, isAdmin, expired } = useAuth();
   const location = useLocation();
   const back = encodeURIComponent(location.pathname + location.search);
   const guard = (page: ReactNode, admin = false) =>
-    !user ? <Navigate to={`/login?next=${back}`} replace /> : admin && !isAdmin ? <Navigate to="/" replace /> : page;
+    !user ? <Navigate to={`/login?${expired ? 'expired=1&' : ''}next=${back}`} replace /> : admin && !isAdmin ? <Navigate to="/" replace /> : page;
   return (
     <Suspense fallback={loading}>
       <Routes>

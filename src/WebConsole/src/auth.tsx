@@ -5,6 +5,8 @@ import { api, session, type LoginResult, type User } from './api';
 interface Auth {
   user: User | null;
   isAdmin: boolean;
+  /** The last session ended because the token expired or was revoked (not by signing out). */
+  expired: boolean;
   /** Re-reads the account (balance, role) after something changed it. */
   refresh: () => Promise<void>;
   signIn: (login: LoginResult) => Promise<void>;
@@ -17,11 +19,17 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const navigate = useNavigate();
   const [user, setUser] = useState<User | null>(null);
   const [ready, setReady] = useState(session.token === null);
+  const [expired, setExpired] = useState(false);
 
-  const signOut = useCallback((expired = false) => {
+  // An expired session leaves the page to the route guard, which keeps where the user was (?next=) for after
+  // signing in again; signing out goes to the sign-in page.
+  const signOut = useCallback((hasExpired = false) => {
     session.clear();
+    setExpired(hasExpired);
     setUser(null);
-    navigate(expired ? '/login?expired=1' : '/login', { replace: true });
+    if (!hasExpired) {
+      navigate('/login', { replace: true });
+    }
   }, [navigate]);
 
   const refresh = useCallback(async () => {
@@ -32,6 +40,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(async (login: LoginResult) => {
     session.save(login.access_token, login.expires_in);
+    setExpired(false);
     await refresh();
   }, [refresh]);
 
@@ -56,8 +65,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [refresh]);
 
   const value = useMemo<Auth>(() => ({
-    user, isAdmin: user?.role === 'admin' || user?.role === 'super_admin', refresh, signIn, signOut,
-  }), [user, refresh, signIn, signOut]);
+    user, isAdmin: user?.role === 'admin' || user?.role === 'super_admin', expired, refresh, signIn, signOut,
+  }), [user, expired, refresh, signIn, signOut]);
 
   return <AuthContext.Provider value={value}>{ready ? children : null}</AuthContext.Provider>;
 }

@@ -97,8 +97,10 @@ export default function TaskDetail() {
         <Row gutter={16}>
           <Col xs={24} md={10}>
             <Typography.Text type="secondary">{t('progress')}</Typography.Text>
-            <Progress percent={task.progress} data-testid="task-progress"
-              status={task.status === 'failed' ? 'exception' : task.status === 'completed' ? 'success' : live ? 'active' : 'normal'} />
+            <div data-testid="task-progress">
+              <Progress percent={task.progress} format={p => `${p}%`}
+                status={task.status === 'failed' ? 'exception' : task.status === 'completed' ? 'success' : live ? 'active' : 'normal'} />
+            </div>
           </Col>
           <Col xs={8} md={5}><Statistic title={t('costToDate')} value={money(task.cost)} data-testid="task-cost" /></Col>
           <Col xs={8} md={5}><Statistic title={t('hold')} value={money(task.hold_amount)} /></Col>
