@@ -29,7 +29,6 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[], everyMs?: nu
     }
     const timer = setInterval(() => void reload(true), everyMs);
     return () => clearInterval(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, everyMs, reload]);
   return { data, loading, reload, setData };
 }
