@@ -14,17 +14,18 @@ using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Admin;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Frontend;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
+using OwlFactory.ApiHost.OpenApi;
 using OwlFactory.Database.Logging;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var connectionString = builder.Configuration.GetConnectionString("Owl")
@@ -76,7 +77,8 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddProblemDetails();
 builder.Services.Configure<ForwardedHeadersOptions>(o => o.ForwardedHeaders = ForwardedHeaders.XForwardedFor);
-builder.Services.AddOpenApi();
+builder.Services.AddOwlOpenApi();
+builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<ConsoleRouteConstraint>(WebConsole.RouteConstraint));
 
 // Auth: HS256 bearer tokens, re-checked against the account's grain on every request.
 builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -127,11 +129,11 @@ _ = app.Services.GetRequiredService<SigningKeyProvider>();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
+app.UseWebConsole();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi("/api/openapi/{documentName}.json");
-app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+app.MapOwlApiDocs();
 
 app.MapPrometheusScrapingEndpoint("/metrics");
 // The Orleans dashboard, for admins: a bearer token, or (for a browser) ?access_token= once, kept in a cookie.
@@ -147,5 +149,6 @@ api.MapLogEndpoints();
 api.MapGpuEndpoints();
 api.MapAgentEndpoints();
 api.MapAdminEndpoints();
+app.MapWebConsole();
 
 app.Run();

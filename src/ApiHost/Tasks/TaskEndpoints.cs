@@ -21,6 +21,7 @@ public static class TaskEndpoints
     {
         var group = routes.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
         group.MapPost("/", CreateAsync).WithSummary("Submit a task (optional Idempotency-Key header); its most possible cost is held");
+        group.MapGet("/types", TypesAsync).WithSummary("The priced task types, the hold a new task of each takes, and the limits in force");
         group.MapGet("/", ListAsync).WithSummary("The caller's tasks (admins: any user's with user_id), filtered, sorted and paged");
         group.MapGet("/{id:guid}", GetAsync).WithSummary("One task; a pending one says why it waits, its queue position and ETA");
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a pending or running task");
@@ -45,6 +46,17 @@ public static class TaskEndpoints
         return result.Outcome == TaskOutcome.Ok
             ? ApiResults.Created(TaskResponse.From(result.Task!), "task submitted")
             : Refusal(result);
+    }
+
+    internal static async Task<JsonHttpResult<ApiEnvelope<TaskTypesResponse>>> TypesAsync(IClusterClient client)
+    {
+        var config = await client.GetGrain<ISystemConfigGrain>(0).GetAsync();
+        // The same hold the user grain takes at submission: price × timeout in minutes, half-up to cents.
+        var types = config.TaskPrices
+            .Select(p => new TaskTypePrice(p.Key, p.Value, Math.Round(p.Value * config.DefaultTaskTimeout / 60m, 2, MidpointRounding.AwayFromZero)))
+            .ToList();
+        return ApiResults.Ok(new TaskTypesResponse(types, config.DefaultTaskTimeout, config.MaxConcurrentTasksPerUser,
+            config.MaintenanceMode, config.MaintenanceMode ? config.MaintenanceMessage : null));
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<PagedList<TaskResponse>>>, JsonHttpResult<ApiErrorEnvelope>>> ListAsync(
