@@ -15,6 +15,7 @@ using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Input;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
 using OwlFactory.Database.Logging;
@@ -62,13 +63,14 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 builder.Services.AddHostedService<TaskGauges>();
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 
-// HTTP: snake_case JSON, a 1 MiB body limit, bad input thrown to the one exception handler.
+// HTTP: snake_case JSON under the one input policy, a 1 MiB body limit, bad input thrown to the one exception handler.
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.DictionaryKeyPolicy = null;
     o.SerializerOptions.Converters.Add(new MoneyJsonConverter());
+    InputPolicy.Configure(o.SerializerOptions);
 });
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Input;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -44,9 +45,10 @@ public static class LogEndpoints
         }
 
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var day))
+                System.Globalization.DateTimeStyles.None, out var day)
+            || day < DateOnly.FromDateTime(InputPolicy.MinDate) || day > DateOnly.FromDateTime(InputPolicy.MaxDate))
         {
-            return ApiResults.Validation("date", "must be a date as YYYY-MM-DD");
+            return ApiResults.Validation("date", "must be a date as YYYY-MM-DD, between 1970-01-01 and 2999-12-31");
         }
 
         return TypedResults.Stream(
