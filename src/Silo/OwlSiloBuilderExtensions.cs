@@ -35,6 +35,7 @@ public static class OwlSiloBuilderExtensions
         });
         silo.AddMemoryStreams(OwlConstants.StreamProvider);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        silo.AddIncomingGrainCallFilter<GrainBoundaryFilter>();
 
         silo.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.AddSingleton(TimeProvider.System);
