@@ -1,21 +1,29 @@
+using System.Diagnostics.Metrics;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
 
 namespace OwlFactory.ApiHost.Auth;
 
 /// <summary>
-/// Authenticates GPU agents by their agent token. The check goes to the server's grain on every call, so a rotated
-/// token stops working at once on every API host. A user's JWT is not an agent token, and fails here.
+/// Authenticates GPU agents by their agent token. The token's MAC is checked first, in this process, so a forged token
+/// costs one HMAC and never activates a grain or reads the database; a genuine-looking one then goes to the server's
+/// grain on every call, so a rotated token stops working at once on every API host. A user's JWT is not an agent
+/// token, and fails here.
 /// </summary>
 internal sealed class AgentAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IClusterClient client)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, IClusterClient client,
+    AgentTokenIssuer agentTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Agent";
     public const string ServerIdClaim = "server_id";
+
+    private static readonly Counter<long> Refused = OwlMetrics.Meter.CreateCounter<long>(
+        "owl.agent_auth.refused", description: "Agent tokens refused: reason=forged (bad shape or MAC, no grain asked) or unknown (the server's grain said no)");
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -25,13 +33,21 @@ internal sealed class AgentAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!AgentTokens.TryParse(header["Bearer ".Length..].Trim(), out var serverId, out var secretHash))
+        var token = header["Bearer ".Length..].Trim();
+        if (!token.StartsWith("owlagent_", StringComparison.Ordinal))
         {
             return AuthenticateResult.Fail("Not an agent token.");
         }
 
+        if (!agentTokens.TryValidate(token, out var serverId, out var secretHash))
+        {
+            Refused.Add(1, new KeyValuePair<string, object?>("reason", "forged"));
+            return AuthenticateResult.Fail("Not a genuine agent token.");
+        }
+
         if (!await client.GetGrain<IGpuServerGrain>(serverId).AuthenticateAsync(secretHash))
         {
+            Refused.Add(1, new KeyValuePair<string, object?>("reason", "unknown"));
             return AuthenticateResult.Fail("Unknown or rotated agent token.");
         }
 
