@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Input;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -56,8 +57,8 @@ public static class LogEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskLogPage>>, ServerSentEventsResult<TaskLogResponse>, JsonHttpResult<ApiErrorEnvelope>>> TaskLogAsync(
-        Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+        Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, StreamSessions streams,
+        ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var grain = client.GetGrain<ITaskGrain>(taskId);
         var task = await grain.GetAsync();
@@ -68,7 +69,9 @@ public static class LogEndpoints
 
         if (query.Follow == true)
         {
-            return TypedResults.ServerSentEvents(FollowAsync(taskId, query.After ?? 0, grain, tasks, cancellationToken), "log");
+            return streams.TryOpen(http) is { } lease
+                ? TypedResults.ServerSentEvents(FollowAsync(taskId, query.After ?? 0, grain, tasks, lease.Token), "log")
+                : ApiResults.TooManyStreams(streams.MaxPerUser);
         }
 
         var limit = query.Limit ?? 50;
