@@ -18,12 +18,14 @@ using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Input;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
+using OwlFactory.Database.Hosting;
 using OwlFactory.Database.Logging;
+using Orleans.Connections.Security;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 var connectionString = builder.Configuration.GetConnectionString("Owl")
@@ -53,6 +55,15 @@ builder.UseOrleansClient(client =>
     });
     client.AddMemoryStreams(OwlConstants.StreamProvider);
     client.AddDashboard();
+    if (builder.Configuration.GetSection(ClusterTlsSettings.Section).Get<ClusterTlsSettings>() is { Enabled: true } tls)
+    {
+        var certificate = tls.LoadCertificate();
+        client.UseTls(certificate, o =>
+        {
+            o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            o.RemoteCertificateValidation = (peer, _, errors) => tls.IsTrustedPeer(certificate, peer, errors);
+        });
+    }
 });
 
 // Metrics: ASP.NET Core's, the Orleans client's and the platform's own, for Prometheus at /metrics.
@@ -82,6 +93,7 @@ builder.Services.AddOpenApi();
 builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<SigningKeyProvider>();
 builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton<AgentTokenIssuer>();
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
     .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -100,7 +112,11 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         };
         o.Events = new JwtBearerEvents
         {
-            OnTokenValidated = SessionValidator.OnTokenValidated,
+            OnTokenValidated = async context =>
+            {
+                await SessionValidator.OnTokenValidated(context);
+                DashboardToken.OnTokenValidated(context);
+            },
             OnMessageReceived = DashboardToken.OnMessageReceived,
         };
     });
@@ -111,6 +127,10 @@ builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSett
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connectionString));
 builder.Services.AddSingleton<ClientThrottle>();
+builder.Services.AddSingleton<IdempotencyKeys>();
+builder.Services.AddOptions<StreamSettings>().BindConfiguration(StreamSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<StreamSessions>();
+builder.Services.AddSingleton<ClusterOverviewFeed>();
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<RechargeQueries>();
 builder.Services.AddSingleton<TaskQueries>();
@@ -123,16 +143,26 @@ var app = builder.Build();
 // Fail at start, not at the first request, when the signing key is missing outside Development.
 _ = app.Services.GetRequiredService<SigningKeyProvider>();
 
+app.UseSecurityHeaders();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi("/api/openapi/{documentName}.json");
-app.MapScalarApiReference("/api/docs", o => o.WithOpenApiRoutePattern("/api/openapi/{documentName}.json"));
+// Operational endpoints: served to whom Owl:Http says (docs/security.md), or not at all.
+var exposure = app.Configuration.GetSection(ExposureSettings.Section).Get<ExposureSettings>() ?? new ExposureSettings();
+if (exposure.OpenApi != Exposure.Off)
+{
+    app.MapOpenApi("/api/openapi/{documentName}.json").ExposedAs(exposure.OpenApi);
+    app.MapApiReference("/api/docs", "/api/openapi/{documentName}.json", exposure.OpenApi);
+}
 
-app.MapPrometheusScrapingEndpoint("/metrics");
+if (exposure.Metrics != Exposure.Off)
+{
+    app.MapPrometheusScrapingEndpoint("/metrics").ExposedAs(exposure.Metrics);
+}
+
 // The Orleans dashboard, for admins: a bearer token, or (for a browser) ?access_token= once, kept in a cookie.
 app.MapOrleansDashboard("/api/dashboard").RequireAuthorization(OwlClaims.AdminPolicy);
 

@@ -1,0 +1,44 @@
+using Scalar.AspNetCore;
+
+namespace OwlFactory.ApiHost.Http;
+
+/// <summary>
+/// The interactive API reference (Scalar) at <c>/api/docs</c>. Scalar serves its own assets under that path, but its
+/// index page starts the reference with an inline script, which the content security policy forbids; so the index
+/// page and that start-up script (as a file of this origin) are served here instead.
+/// </summary>
+internal static class ApiReference
+{
+    private const string IndexHtml =
+        """
+        <!doctype html>
+        <html>
+        <head>
+            <title>Owl Factory API reference</title>
+            <meta charset="utf-8" />
+            <meta name="viewport" content="width=device-width, initial-scale=1" />
+        </head>
+        <body>
+            <div id="app"></div>
+            <script src="scalar.js"></script>
+            <script type="module" src="owl-start.js"></script>
+        </body>
+        </html>
+        """;
+
+    public static void MapApiReference(this IEndpointRouteBuilder app, string path, string documentPattern, Exposure exposure)
+    {
+        app.MapScalarApiReference(path, o => o.WithOpenApiRoutePattern(documentPattern)).ExposedAs(exposure);
+
+        var start = $$"""
+            import { initialize } from './scalar.aspnetcore.js'
+            initialize('{{Uri.EscapeDataString(path + "/")}}', false, {"favicon":"favicon.svg","_integration":"dotnet","sources":[{"title":"v1","url":"{{documentPattern.TrimStart('/').Replace("{documentName}", "v1", StringComparison.Ordinal)}}"}]}, '')
+            """;
+        app.MapGet(path, (HttpContext http) => http.Request.Path.Value!.EndsWith('/')
+                ? Results.Content(IndexHtml, "text/html; charset=utf-8")
+                : Results.Redirect(path + "/"))
+            .WithOrder(-1).ExcludeFromDescription().ExposedAs(exposure);
+        app.MapGet(path + "/owl-start.js", () => Results.Content(start, "text/javascript; charset=utf-8"))
+            .WithOrder(-1).ExcludeFromDescription().ExposedAs(exposure);
+    }
+}
