@@ -20,7 +20,7 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
 {
     private static readonly string[] HostileStrings =
     [
-        "\u0000", "a\u0000b", new string('x', 5000), "\ud800", "💥\u0000",
+        "\u0000", "a\u0000b", new string('x', 5000), "💥\u0000",
     ];
 
     private static readonly string[] AccountFields = ["username", "full_name", "balance", "role", "is_active"];
@@ -46,12 +46,13 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
 
     private static readonly string[] HostileIds =
     [
-        "abc", "%00", "1", "-1", "..%2F..%2Fetc", "00000000-0000-0000-0000-000000000000", new string('9', 300), "%F0%9F%92%A5", "null",
+        // Not %00: Kestrel refuses a NUL in the path itself, before the application (docs/security.md, known limits).
+        "abc", "1", "-1", "..%2F..%2Fetc", "00000000-0000-0000-0000-000000000000", new string('9', 300), "%F0%9F%92%A5", "null",
     ];
 
     private static readonly string[] HostileQueryValues =
     [
-        "%00", "abc", "-1", "1e400", "NaN", "9999-12-31", "notadate", "99999999999999999999", new string('q', 5000), "true%00",
+        "%00", "abc", "-1", "1e400", "NaN", "9999-12-31", "notadate", "99999999999999999999", new string('q', 1500), "true%00",
     ];
 
     private readonly OwlApiClient _api = system.CreateClient();
@@ -213,7 +214,8 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
             "boolean" => ["maybe", "2", "%00", "yes"],
             "string" when format is "date-time" or "date" => ["notadate", "9999-12-31", "0001-01-01", "2026-13-45", "%00"],
             "string" when format is "uuid" => ["abc", "%00", "123", "zzzzzzzz-zzzz-zzzz-zzzz-zzzzzzzzzzzz"],
-            "string" => ["%00", "a%00b", new string('q', 5000)],
+            // Longer than any query value may be, short enough for Kestrel's 8 KiB request line (it answers 414 itself).
+            "string" => ["%00", "a%00b", new string('q', 1500)],
             _ => [],
         };
         return candidates.Length == 0 ? null : candidates[random.Next(candidates.Length)];
@@ -268,7 +270,8 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
             "number" => HostileNumbers[random.Next(HostileNumbers.Length)],
             "string" when format is "date-time" => HostileDates[random.Next(HostileDates.Length)],
             "string" when format is "uuid" => random.Next(2) == 0 ? "\"not-a-uuid\"" : "42",
-            "string" => random.Next(3) == 0 ? "123" : JsonSerializer.Serialize(HostileStrings[random.Next(HostileStrings.Length)]).Replace("\\uD800", "\\ud800", StringComparison.Ordinal),
+            // A lone surrogate is written as its escape: a serializer would replace it with U+FFFD, which is valid text.
+            "string" => random.Next(4) switch { 0 => "123", 1 => "\"a\\ud800b\"", _ => JsonSerializer.Serialize(HostileStrings[random.Next(HostileStrings.Length)]) },
             "boolean" => random.Next(2) == 0 ? "\"true\"" : "1",
             "array" => random.Next(2) == 0 ? "[null]" : "\"not an array\"",
             _ => random.Next(3) switch { 0 => "{\"k\":\"\\u0000\"}", 1 => "{\"k\":1,\"k\":2}", _ => "\"not an object\"" },
@@ -326,7 +329,9 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
         {
             JsonArray types => types.Select(t => t!.GetValue<string>()).FirstOrDefault(t => t != "null"),
             JsonValue value => value.GetValue<string>(),
-            _ => schema?["properties"] is not null ? "object" : null,
+            _ when schema?["properties"] is not null => "object",
+            _ when schema?["maxLength"] is not null || schema?["minLength"] is not null || schema?["pattern"] is not null => "string",
+            _ => null,
         };
     }
 
