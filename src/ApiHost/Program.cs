@@ -18,10 +18,14 @@ using OwlFactory.ApiHost.Frontend;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Input;
 using OwlFactory.ApiHost.Recharge;
 using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.OpenApi;
+using OwlFactory.Database.Hosting;
 using OwlFactory.Database.Logging;
+using Orleans.Connections.Security;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces;
@@ -55,6 +59,15 @@ builder.UseOrleansClient(client =>
     });
     client.AddMemoryStreams(OwlConstants.StreamProvider);
     client.AddDashboard();
+    if (builder.Configuration.GetSection(ClusterTlsSettings.Section).Get<ClusterTlsSettings>() is { Enabled: true } tls)
+    {
+        var certificate = tls.LoadCertificate();
+        client.UseTls(certificate, o =>
+        {
+            o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            o.RemoteCertificateValidation = (peer, _, errors) => tls.IsTrustedPeer(certificate, peer, errors);
+        });
+    }
 });
 
 // Metrics: ASP.NET Core's, the Orleans client's and the platform's own, for Prometheus at /metrics.
@@ -65,13 +78,14 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
 builder.Services.AddHostedService<TaskGauges>();
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 
-// HTTP: snake_case JSON, a 1 MiB body limit, bad input thrown to the one exception handler.
+// HTTP: snake_case JSON under the one input policy, a 1 MiB body limit, bad input thrown to the one exception handler.
 builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = 1024 * 1024);
 builder.Services.ConfigureHttpJsonOptions(o =>
 {
     o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
     o.SerializerOptions.DictionaryKeyPolicy = null;
     o.SerializerOptions.Converters.Add(new MoneyJsonConverter());
+    InputPolicy.Configure(o.SerializerOptions);
 });
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
@@ -84,6 +98,7 @@ builder.Services.Configure<RouteOptions>(o => o.SetParameterPolicy<ConsoleRouteC
 builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton<SigningKeyProvider>();
 builder.Services.AddSingleton<TokenIssuer>();
+builder.Services.AddSingleton<AgentTokenIssuer>();
 builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
     .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -102,7 +117,11 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
         };
         o.Events = new JwtBearerEvents
         {
-            OnTokenValidated = SessionValidator.OnTokenValidated,
+            OnTokenValidated = async context =>
+            {
+                await SessionValidator.OnTokenValidated(context);
+                DashboardToken.OnTokenValidated(context);
+            },
             OnMessageReceived = DashboardToken.OnMessageReceived,
         };
     });
@@ -113,6 +132,10 @@ builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSett
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-api"));
 builder.Services.AddSingleton<ClientThrottle>();
+builder.Services.AddSingleton<IdempotencyKeys>();
+builder.Services.AddOptions<StreamSettings>().BindConfiguration(StreamSettings.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<StreamSessions>();
+builder.Services.AddSingleton<ClusterOverviewFeed>();
 builder.Services.AddSingleton<UserDirectory>();
 builder.Services.AddSingleton<RechargeQueries>();
 builder.Services.AddSingleton<TaskQueries>();
@@ -126,6 +149,7 @@ var app = builder.Build();
 // Fail at start, not at the first request, when the signing key is missing outside Development.
 _ = app.Services.GetRequiredService<SigningKeyProvider>();
 
+app.UseSecurityHeaders();
 app.UseForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
@@ -133,9 +157,18 @@ app.UseWebConsole();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOwlApiDocs();
+// Operational endpoints: served to whom Owl:Http says (docs/security.md), or not at all.
+var exposure = app.Configuration.GetSection(ExposureSettings.Section).Get<ExposureSettings>() ?? new ExposureSettings();
+if (exposure.OpenApi != Exposure.Off)
+{
+    app.MapOwlApiDocs(exposure.OpenApi);
+}
 
-app.MapPrometheusScrapingEndpoint("/metrics");
+if (exposure.Metrics != Exposure.Off)
+{
+    app.MapPrometheusScrapingEndpoint("/metrics").ExposedAs(exposure.Metrics);
+}
+
 // The Orleans dashboard, for admins: a bearer token, or (for a browser) ?access_token= once, kept in a cookie.
 app.MapOrleansDashboard("/api/dashboard").RequireAuthorization(OwlClaims.AdminPolicy);
 

@@ -27,6 +27,12 @@ public sealed class ClusterSettings
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
+    /// <summary>
+    /// Listen on every interface instead of the advertised address only. Off by default: with the default advertised
+    /// address (127.0.0.1) the silo and gateway ports are reachable from this machine only.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; }
+
     public IPAddress ResolveAdvertisedIp()
         => AdvertisedIp == "auto"
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))

@@ -37,6 +37,7 @@ public static class OwlSiloBuilderExtensions
         });
         silo.AddMemoryStreams(OwlConstants.StreamProvider);
         silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+        silo.AddIncomingGrainCallFilter<GrainBoundaryFilter>();
 
         silo.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-silo"));
         silo.Services.AddSingleton(TimeProvider.System);

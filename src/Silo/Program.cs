@@ -1,7 +1,9 @@
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using OwlFactory.GrainInterfaces;
+using Orleans.Connections.Security;
 using OwlFactory.Database;
+using OwlFactory.Database.Hosting;
 using OwlFactory.Database.Logging;
 using OwlFactory.Silo;
 using OwlFactory.Silo.Accounts;
@@ -35,7 +37,17 @@ builder.UseOrleans(silo =>
         o.ClusterId = cluster.ClusterId;
         o.ServiceId = cluster.ServiceId;
     });
-    silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+    silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+    if (builder.Configuration.GetSection(ClusterTlsSettings.Section).Get<ClusterTlsSettings>() is { Enabled: true } tls)
+    {
+        var certificate = tls.LoadCertificate();
+        silo.UseTls(certificate, o =>
+        {
+            o.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+            o.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
+            o.RemoteCertificateValidation = (peer, _, errors) => tls.IsTrustedPeer(certificate, peer, errors);
+        });
+    }
     silo.UseOwlClustering(connectionString);
     silo.AddOwlGrains(connectionString);
     silo.AddDashboard();

@@ -43,11 +43,29 @@ public static class AuthEndpoints
         HttpContext http, CancellationToken cancellationToken)
     {
         AuditLog.AddDetail(http, "email", request.Email);
-        if (await throttle.LoginBlockedAsync(http))
+        var attempt = await throttle.BeginLoginAsync(http);
+        if (attempt is null)
         {
             return ApiResults.RateLimited(throttle.WindowSeconds);
         }
 
+        var failed = false;
+        try
+        {
+            var (answer, wrongCredentials) = await AttemptLoginAsync(request, client, directory, tokens, http, cancellationToken);
+            failed = wrongCredentials;
+            return answer;
+        }
+        finally
+        {
+            await attempt.EndAsync(failed);
+        }
+    }
+
+    private static async Task<(Results<JsonHttpResult<ApiEnvelope<LoginResponse>>, JsonHttpResult<ApiErrorEnvelope>> Answer, bool WrongCredentials)> AttemptLoginAsync(
+        LoginRequest request, IClusterClient client, UserDirectory directory, TokenIssuer tokens, HttpContext http,
+        CancellationToken cancellationToken)
+    {
         // An unknown email still goes through a grain's password check (against no account), so both failures
         // cost the same time and answer the same way.
         var userId = await directory.FindIdByEmailAsync(request.Email!, cancellationToken) ?? Guid.Empty;
@@ -62,13 +80,12 @@ public static class AuthEndpoints
             case AccountStatus.Ok:
                 var p = result.Profile!;
                 var token = tokens.Issue(p.Id, p.Role, result.TokenVersion);
-                return ApiResults.Ok(new LoginResponse(token.AccessToken, token.TokenType, token.ExpiresIn,
-                    new LoginUser(p.Id, p.Email, p.Username, p.Role)), "logged in");
+                return (ApiResults.Ok(new LoginResponse(token.AccessToken, token.TokenType, token.ExpiresIn,
+                    new LoginUser(p.Id, p.Email, p.Username, p.Role)), "logged in"), false);
             case AccountStatus.Deactivated:
-                return ApiResults.AccessDenied("This account is deactivated");
+                return (ApiResults.AccessDenied("This account is deactivated"), false);
             default:
-                await throttle.RecordLoginFailureAsync(http);
-                return ApiResults.InvalidCredentials("Invalid email or password");
+                return (ApiResults.InvalidCredentials("Invalid email or password"), true);
         }
     }
 

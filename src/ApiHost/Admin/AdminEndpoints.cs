@@ -56,6 +56,11 @@ public static class AdminEndpoints
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<SystemConfig>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateConfigAsync(
         JsonObject body, IClusterClient client, IOptions<JsonOptions> json, ClaimsPrincipal user)
     {
+        if (body.Count == 0)
+        {
+            return ApiResults.Validation("body", "must set at least one configuration key");
+        }
+
         var unknown = body.Select(p => p.Key).Where(k => !ConfigUpdateRequest.Keys.Contains(k)).ToArray();
         if (unknown.Length > 0)
         {

@@ -15,6 +15,8 @@ public sealed record AdminUpdateUserRequest
     [Money(0, 1_000_000_000)]
     public decimal? Balance { get; init; }
 
+    // [RegularExpression] lets an empty string through; an empty username is not a username.
+    [MinLength(3, ErrorMessage = "must be 3-50 letters, digits, '_' or '-'")]
     [RegularExpression(AccountRules.UsernamePattern, ErrorMessage = "must be 3-50 letters, digits, '_' or '-'")]
     public string? Username { get; init; }
 

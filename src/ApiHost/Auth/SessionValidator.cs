@@ -7,7 +7,8 @@ namespace OwlFactory.ApiHost.Auth;
 
 /// <summary>
 /// Runs after a token's signature and lifetime check: asks the account's grain whether the token is still good, so a
-/// password change, deactivation or role change revokes earlier tokens at once, on every API host.
+/// password change, deactivation or role change revokes earlier tokens at once, on every API host, and a token whose
+/// role is not the account's is refused.
 /// </summary>
 internal static class SessionValidator
 {
@@ -25,7 +26,9 @@ internal static class SessionValidator
 
         var client = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
         var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
-        if (session is null || !session.IsActive || session.TokenVersion != version)
+        // The role is compared too: a token is only as good as the account it names, whatever else it claims.
+        if (session is null || !session.IsActive || session.TokenVersion != version
+            || !string.Equals(session.Role, principal.FindFirstValue(OwlClaims.Role), StringComparison.Ordinal))
         {
             context.Fail("The token has been revoked.");
             return;

@@ -36,24 +36,3 @@ public sealed class TokenIssuer(IOptions<AuthSettings> options, SigningKeyProvid
         return new IssuedToken(token, "bearer", settings.TokenLifetimeSeconds);
     }
 }
-
-/// <summary>The signing key from configuration, or the fixed Development key; outside Development a missing key stops start-up.</summary>
-public sealed class SigningKeyProvider
-{
-    private const string DevelopmentKey = "owl-factory-development-signing-key-never-use-in-production";
-
-    public SigningKeyProvider(IOptions<AuthSettings> options, IHostEnvironment environment)
-    {
-        var key = options.Value.SigningKey;
-        if (string.IsNullOrEmpty(key))
-        {
-            key = environment.IsDevelopment()
-                ? DevelopmentKey
-                : throw new InvalidOperationException("Owl:Auth:SigningKey is not set; outside Development it is required.");
-        }
-
-        Key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
-    }
-
-    public SymmetricSecurityKey Key { get; }
-}

@@ -5,7 +5,7 @@ namespace OwlFactory.ApiHost.Fleet;
 
 public sealed record AgentProgressRequest
 {
-    [Range(0, 100, ErrorMessage = "must be between 0 and 100")]
+    [Range(0d, 100d, ErrorMessage = "must be between 0 and 100")]
     public double Progress { get; init; }
 }
 
@@ -21,6 +21,12 @@ public sealed record AgentLogsRequest : IValidatableObject
     {
         foreach (var (line, i) in (Lines ?? []).Select((l, i) => (l, i)))
         {
+            if (line is null)
+            {
+                yield return new ValidationResult("must be an object", [$"Lines[{i}]"]);
+                continue;
+            }
+
             if (line.Message is null)
             {
                 yield return new ValidationResult("is required", [$"Lines[{i}].Message"]);

@@ -18,7 +18,8 @@ public sealed record CreateServerRequest
     [Range(1, 256, ErrorMessage = "must be between 1 and 256")]
     public int MaxConcurrentTasks { get; init; } = 1;
 
-    [Range(0, 100_000, ErrorMessage = "must be between 0 and 100000 (GiB)")]
+    [Range(typeof(decimal), "0", "100000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true,
+        ErrorMessage = "must be between 0 and 100000 (GiB)")]
     public decimal TotalMemory { get; init; }
 
     [MaxLength(1000, ErrorMessage = "must be at most 1000 characters")]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Orleans.Streams;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
@@ -73,22 +74,30 @@ public static class GpuEndpoints
             (int)await tasks.QueueLengthAsync(cancellationToken));
 
     internal static async Task<Results<ServerSentEventsResult<ServerStatusResponse>, JsonHttpResult<ApiErrorEnvelope>>> TelemetryStream(
-        Guid id, IClusterClient client, CancellationToken cancellationToken)
+        Guid id, IClusterClient client, StreamSessions streams, HttpContext http)
     {
         var current = await client.GetGrain<IGpuServerGrain>(id).GetLiveStatusAsync();
-        return current is null
-            ? ApiResults.NotFound("GPU server")
-            : TypedResults.ServerSentEvents(FollowTelemetryAsync(current, client, cancellationToken), "telemetry");
+        if (current is null)
+        {
+            return ApiResults.NotFound("GPU server");
+        }
+
+        return streams.TryOpen(http) is { } lease
+            ? TypedResults.ServerSentEvents(FollowTelemetryAsync(current, client, lease.Token), "telemetry")
+            : ApiResults.TooManyStreams(streams.MaxPerUser);
     }
 
-    internal static ServerSentEventsResult<ClusterOverviewResponse> ClusterStream(IClusterClient client, TaskQueries tasks, CancellationToken cancellationToken)
-        => TypedResults.ServerSentEvents(FollowClusterAsync(client, tasks, cancellationToken), "overview");
+    internal static Results<ServerSentEventsResult<ClusterOverviewResponse>, JsonHttpResult<ApiErrorEnvelope>> ClusterStream(
+        ClusterOverviewFeed feed, StreamSessions streams, HttpContext http)
+        => streams.TryOpen(http) is { } lease
+            ? TypedResults.ServerSentEvents(FollowClusterAsync(feed, lease.Token), "overview")
+            : ApiResults.TooManyStreams(streams.MaxPerUser);
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerCreatedResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
-        CreateServerRequest request, IClusterClient client)
+        CreateServerRequest request, IClusterClient client, AgentTokenIssuer agentTokens)
     {
         var id = Guid.CreateVersion7();
-        var (token, hash) = AgentTokens.Generate(id);
+        var (token, hash) = agentTokens.Issue(id);
         var grain = client.GetGrain<IGpuServerGrain>(id);
         var spec = new ServerSpec(request.Name!, request.Host!, request.GpuCount, request.MaxConcurrentTasks, request.TotalMemory, request.Description);
         return await grain.CreateAsync(spec, hash) switch
@@ -126,9 +135,9 @@ public static class GpuEndpoints
         };
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerCreatedResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RotateTokenAsync(
-        Guid id, IClusterClient client)
+        Guid id, IClusterClient client, AgentTokenIssuer agentTokens)
     {
-        var (token, hash) = AgentTokens.Generate(id);
+        var (token, hash) = agentTokens.Issue(id);
         var grain = client.GetGrain<IGpuServerGrain>(id);
         return await grain.RotateTokenAsync(hash)
             ? ApiResults.Ok(new ServerCreatedResponse(ServerResponse.From((await grain.GetSummaryAsync())!), token), "token rotated")
@@ -183,13 +192,18 @@ public static class GpuEndpoints
     }
 
     private static async IAsyncEnumerable<ClusterOverviewResponse> FollowClusterAsync(
-        IClusterClient client, TaskQueries tasks, [EnumeratorCancellation] CancellationToken cancellationToken)
+        ClusterOverviewFeed feed, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ClusterOverviewResponse? last = null;
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         do
         {
-            var overview = await OverviewOfAsync(client, tasks, cancellationToken);
+            var overview = await NextOverviewAsync(feed, cancellationToken);
+            if (overview is null)
+            {
+                yield break;
+            }
+
             if (overview != last)
             {
                 last = overview;
@@ -197,6 +211,18 @@ public static class GpuEndpoints
             }
         }
         while (await Tick(timer, cancellationToken));
+    }
+
+    private static async Task<ClusterOverviewResponse?> NextOverviewAsync(ClusterOverviewFeed feed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await feed.GetAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
     }
 
     private static async Task<bool> WaitAsync(ChannelReader<GpuTelemetry> reader, CancellationToken cancellationToken)

@@ -36,6 +36,10 @@ public static class ApiResults
     public static JsonHttpResult<ApiErrorEnvelope> AccessDenied(string message = "Access denied")
         => Error(StatusCodes.Status403Forbidden, ErrorCodes.AccessDenied, message);
 
+    public static JsonHttpResult<ApiErrorEnvelope> TooManyStreams(int maxStreams)
+        => Error(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many open streams; close one first",
+            new { max_streams = maxStreams });
+
     public static JsonHttpResult<ApiErrorEnvelope> RateLimited(int retryAfterSeconds)
         => Error(StatusCodes.Status429TooManyRequests, ErrorCodes.RateLimited, "Too many attempts; try again later",
             new { retry_after_seconds = retryAfterSeconds });

@@ -16,4 +16,5 @@ public static class ErrorCodes
     public const string InvalidRechargeCode = "INVALID_RECHARGE_CODE";
     public const string RateLimited = "RATE_LIMITED";
     public const string PayloadTooLarge = "PAYLOAD_TOO_LARGE";
+    public const string MethodNotAllowed = "METHOD_NOT_ALLOWED";
 }

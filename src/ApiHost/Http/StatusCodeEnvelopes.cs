@@ -17,7 +17,7 @@ internal static class StatusCodeEnvelopes
             StatusCodes.Status403Forbidden => ApiResults.AccessDenied(),
             StatusCodes.Status404NotFound => ApiResults.NotFound("Route"),
             StatusCodes.Status405MethodNotAllowed =>
-                ApiResults.Error(StatusCodes.Status405MethodNotAllowed, ErrorCodes.ResourceNotFound, "Method not allowed on this route"),
+                ApiResults.Error(StatusCodes.Status405MethodNotAllowed, ErrorCodes.MethodNotAllowed, "Method not allowed on this route"),
             StatusCodes.Status413PayloadTooLarge =>
                 ApiResults.Error(StatusCodes.Status413PayloadTooLarge, ErrorCodes.PayloadTooLarge, "Request body is too large"),
             StatusCodes.Status503ServiceUnavailable =>

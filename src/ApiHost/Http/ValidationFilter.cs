@@ -1,24 +1,29 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+using OwlFactory.ApiHost.Input;
 
 namespace OwlFactory.ApiHost.Http;
 
 /// <summary>
-/// Runs the DataAnnotations declared on an endpoint's request records and answers 422 <c>VALIDATION_ERROR</c> with
-/// <c>details.field_errors</c> keyed by the JSON (snake_case) field names. Endpoints whose arguments declare no
-/// validation pay nothing.
+/// Runs the input policy (<see cref="InputPolicy"/>) over every bound argument of an endpoint, then the
+/// DataAnnotations declared on its request records, and answers 422 <c>VALIDATION_ERROR</c> with
+/// <c>details.field_errors</c> keyed by the names the client used (snake_case JSON fields, query and header names).
+/// Endpoints whose arguments carry no client input pay nothing.
 /// </summary>
 internal static class ValidationFilter
 {
     public static EndpointFilterDelegate Create(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
     {
-        var validated = context.MethodInfo.GetParameters()
+        var services = context.ApplicationServices.GetService<IServiceProviderIsService>();
+        var checkedArguments = context.MethodInfo.GetParameters()
             .Select((parameter, index) => (parameter, index))
-            .Where(p => HasValidation(p.parameter.ParameterType))
-            .Select(p => p.index)
+            .Where(p => CarriesInput(p.parameter) && services?.IsService(p.parameter.ParameterType) != true)
+            .Select(p => (p.index, Name: NameOf(p.parameter), Annotated: HasValidation(p.parameter.ParameterType)))
             .ToArray();
-        if (validated.Length == 0)
+        if (checkedArguments.Length == 0)
         {
             return next;
         }
@@ -26,11 +31,20 @@ internal static class ValidationFilter
         return invocation =>
         {
             var errors = new Dictionary<string, string[]>();
-            foreach (var index in validated)
+            foreach (var (index, name, _) in checkedArguments)
             {
-                if (invocation.Arguments[index] is { } argument)
+                InputPolicy.Check(invocation.Arguments[index], name, errors);
+            }
+
+            // The declared rules run on values the policy accepted only (a rule may assume well-formed input).
+            if (errors.Count == 0)
+            {
+                foreach (var (index, _, annotated) in checkedArguments)
                 {
-                    Collect(argument, errors);
+                    if (annotated && invocation.Arguments[index] is { } argument)
+                    {
+                        Collect(argument, errors);
+                    }
                 }
             }
 
@@ -38,11 +52,16 @@ internal static class ValidationFilter
         };
     }
 
-    /// <summary>The field errors of one object, keyed by snake_case field names; empty when it is valid.</summary>
+    /// <summary>The field errors of one object (policy, then annotations), keyed by wire names; empty when it is valid.</summary>
     public static Dictionary<string, string[]> Validate(object argument)
     {
         var errors = new Dictionary<string, string[]>();
-        Collect(argument, errors);
+        InputPolicy.Check(argument, "", errors);
+        if (errors.Count == 0)
+        {
+            Collect(argument, errors);
+        }
+
         return errors;
     }
 
@@ -55,11 +74,45 @@ internal static class ValidationFilter
             var members = result.MemberNames.Any() ? result.MemberNames : ["body"];
             foreach (var member in members)
             {
-                var field = JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
+                var field = FieldName(argument.GetType(), member);
                 var message = result.ErrorMessage ?? "is invalid";
                 errors[field] = errors.TryGetValue(field, out var existing) ? [.. existing, message] : [message];
             }
         }
+    }
+
+    /// <summary>A member named by a validation result, as the client wrote it (a query name, or snake_case).</summary>
+    private static string FieldName(Type type, string member)
+        => type.GetProperty(member, BindingFlags.Public | BindingFlags.Instance) is { } property
+            ? InputPolicy.WireName(property)
+            : JsonNamingPolicy.SnakeCaseLower.ConvertName(member);
+
+    private static bool CarriesInput(ParameterInfo parameter)
+    {
+        var type = Nullable.GetUnderlyingType(parameter.ParameterType) ?? parameter.ParameterType;
+        if (parameter.GetCustomAttribute<FromServicesAttribute>() is not null)
+        {
+            return false;
+        }
+
+        return type == typeof(string) || type == typeof(DateTime) || type == typeof(DateTimeOffset) || type == typeof(DateOnly)
+            || type == typeof(double) || type == typeof(float)
+            || type.Assembly == typeof(ValidationFilter).Assembly;
+    }
+
+    private static string NameOf(ParameterInfo parameter)
+    {
+        if (parameter.GetCustomAttribute<AsParametersAttribute>() is not null
+            || (parameter.ParameterType.Assembly == typeof(ValidationFilter).Assembly && parameter.GetCustomAttributes().OfType<IFromQueryMetadata>().FirstOrDefault() is null))
+        {
+            // A request record or query object: its own fields carry the names.
+            return "";
+        }
+
+        return parameter.GetCustomAttributes().OfType<IFromQueryMetadata>().FirstOrDefault()?.Name
+            ?? parameter.GetCustomAttributes().OfType<IFromHeaderMetadata>().FirstOrDefault()?.Name
+            ?? parameter.GetCustomAttributes().OfType<IFromRouteMetadata>().FirstOrDefault()?.Name
+            ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(parameter.Name ?? "body");
     }
 
     private static bool HasValidation(Type type)

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Input;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -44,9 +46,10 @@ public static class LogEndpoints
         }
 
         if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.None, out var day))
+                System.Globalization.DateTimeStyles.None, out var day)
+            || day < DateOnly.FromDateTime(InputPolicy.MinDate) || day > DateOnly.FromDateTime(InputPolicy.MaxDate))
         {
-            return ApiResults.Validation("date", "must be a date as YYYY-MM-DD");
+            return ApiResults.Validation("date", "must be a date as YYYY-MM-DD, between 1970-01-01 and 2999-12-31");
         }
 
         return TypedResults.Stream(
@@ -54,8 +57,8 @@ public static class LogEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskLogPage>>, ServerSentEventsResult<TaskLogResponse>, JsonHttpResult<ApiErrorEnvelope>>> TaskLogAsync(
-        Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, ClaimsPrincipal user,
-        CancellationToken cancellationToken)
+        Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, StreamSessions streams,
+        ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var grain = client.GetGrain<ITaskGrain>(taskId);
         var task = await grain.GetAsync();
@@ -66,7 +69,9 @@ public static class LogEndpoints
 
         if (query.Follow == true)
         {
-            return TypedResults.ServerSentEvents(FollowAsync(taskId, query.After ?? 0, grain, tasks, cancellationToken), "log");
+            return streams.TryOpen(http) is { } lease
+                ? TypedResults.ServerSentEvents(FollowAsync(taskId, query.After ?? 0, grain, tasks, lease.Token), "log")
+                : ApiResults.TooManyStreams(streams.MaxPerUser);
         }
 
         var limit = query.Limit ?? 50;

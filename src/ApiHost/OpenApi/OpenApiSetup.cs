@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc.ApiExplorer;
-using Scalar.AspNetCore;
+using OwlFactory.ApiHost.Http;
 
 namespace OwlFactory.ApiHost.OpenApi;
 
@@ -19,24 +19,27 @@ public static class OpenApiSetup
             o.AddOperationTransformer<ContractOperationTransformer>();
         });
 
-    public static void MapOwlApiDocs(this WebApplication app)
+    /// <summary>The document and the reference page, served to whom <paramref name="exposure"/> says.</summary>
+    public static void MapOwlApiDocs(this WebApplication app, Exposure exposure)
     {
-        app.MapOpenApi("/api/openapi/{documentName}.json");
-        app.MapScalarApiReference("/api/docs", o => o
-            .WithOpenApiRoutePattern("/api/openapi/{documentName}.json")
-            .WithTitle($"{ContractCatalog.Title} {ContractCatalog.Version}")
-            .WithFavicon("/owl.svg")
-            .AddPreferredSecuritySchemes(BearerScheme)
-            .EnablePersistentAuthentication()
-            .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl)
-            // Everything from this host: no web fonts, no "open in client" or AI buttons, no telemetry.
-            .DisableDefaultFonts()
-            .HideClientButton()
-            .DisableAgent()
-            .DisableMcp()
-            .DisableTelemetry()
-            .HideDeveloperTools()
-            .WithCustomCss("a[href*='scalar.com'] { display: none !important; }"));
+        const string document = "/api/openapi/{documentName}.json";
+        app.MapOpenApi(document).ExposedAs(exposure);
+        app.MapApiReference("/api/docs", document, $"{ContractCatalog.Title} {ContractCatalog.Version}", exposure, new Dictionary<string, object>
+        {
+            // Everything from this host: no web fonts, no "open in client" or AI buttons, no telemetry; curl first,
+            // the bearer scheme preselected and remembered, so "try it" works after pasting a token once.
+            ["customCss"] = "a[href*='scalar.com'] { display: none !important; }",
+            ["defaultHttpClient"] = new Dictionary<string, string> { ["targetKey"] = "shell", ["clientKey"] = "curl" },
+            ["authentication"] = new Dictionary<string, string[]> { ["preferredSecurityScheme"] = [BearerScheme] },
+            ["withDefaultFonts"] = false,
+            ["favicon"] = "/owl.svg",
+            ["hideClientButton"] = true,
+            ["persistAuth"] = true,
+            ["telemetry"] = false,
+            ["showDeveloperTools"] = "never",
+            ["agent"] = new Dictionary<string, bool> { ["disabled"] = true },
+            ["mcp"] = new Dictionary<string, bool> { ["disabled"] = true },
+        });
     }
 
     /// <summary>The API proper: not the Orleans dashboard's routes, not the document itself, nothing outside /api.</summary>

@@ -37,29 +37,43 @@ public static class RechargeEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<RedeemResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RedeemAsync(
         RedeemRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, ClientThrottle throttle, ClaimsPrincipal user)
+        IClusterClient client, ClientThrottle throttle, IdempotencyKeys idempotency, ClaimsPrincipal user)
     {
-        if (idempotencyKey is { Length: 0 or > 255 })
+        if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
             return ApiResults.Validation("Idempotency-Key", "must be 1-255 characters");
         }
 
         var userId = user.GetUserId();
-        if (await throttle.RedeemBlockedAsync(userId))
+        if (idempotencyKey is not null && !await idempotency.ClaimAsync("redeem", userId,
+                idempotencyKey, RechargeCodes.TryNormalize(request.Code, out var normalized) ? new RedeemRequest { Code = normalized } : request))
+        {
+            return IdempotencyKeys.Conflict();
+        }
+
+        var attempt = await throttle.BeginRedeemAsync(userId);
+        if (attempt is null)
         {
             return ApiResults.RateLimited(throttle.WindowSeconds);
         }
 
-        RedeemResult result;
-        if (RechargeCodes.TryNormalize(request.Code, out var symbols))
+        RedeemResult? result = null;
+        try
         {
-            var hash = RechargeCodes.Hash(symbols);
-            result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash))
-                .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash));
+            if (RechargeCodes.TryNormalize(request.Code, out var symbols))
+            {
+                var hash = RechargeCodes.Hash(symbols);
+                result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash))
+                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash));
+            }
+            else
+            {
+                result = new RedeemResult(RedeemStatus.NotFound);
+            }
         }
-        else
+        finally
         {
-            result = new RedeemResult(RedeemStatus.NotFound);
+            await attempt.EndAsync(failed: result is { Status: not RedeemStatus.Ok });
         }
 
         if (result.Status == RedeemStatus.Ok)
@@ -67,7 +81,6 @@ public static class RechargeEndpoints
             return ApiResults.Ok(new RedeemResponse(result.Amount, result.NewBalance, result.RecordId), "recharged");
         }
 
-        await throttle.RecordRedeemFailureAsync(userId);
         return ApiResults.Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidRechargeCode, "This recharge code cannot be redeemed",
             new { reason = Reason(result.Status) });
     }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Streaming;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
 using OwlFactory.GrainInterfaces.Tasks;
@@ -33,11 +34,16 @@ public static class TaskEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
         CreateTaskRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, ClaimsPrincipal user)
+        IClusterClient client, IdempotencyKeys idempotency, ClaimsPrincipal user)
     {
-        if (idempotencyKey is { Length: 0 or > 255 })
+        if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
             return ApiResults.Validation("Idempotency-Key", "must be 1-255 characters");
+        }
+
+        if (idempotencyKey is not null && !await idempotency.ClaimAsync("tasks", user.GetUserId(), idempotencyKey, request))
+        {
+            return IdempotencyKeys.Conflict();
         }
 
         var submission = new TaskSubmission(request.Title!.Trim(), request.Description, request.TaskType!.Trim(), request.Priority,
@@ -109,10 +115,17 @@ public static class TaskEndpoints
     }
 
     internal static async Task<Results<ServerSentEventsResult<TaskResponse>, JsonHttpResult<ApiErrorEnvelope>>> Events(
-        Guid id, IClusterClient client, ClaimsPrincipal user, CancellationToken cancellationToken)
-        => await VisibleAsync(id, client, user) is { } task
-            ? TypedResults.ServerSentEvents(FollowAsync(task, client.GetGrain<ITaskGrain>(id), cancellationToken), "task")
-            : ApiResults.NotFound("Task");
+        Guid id, IClusterClient client, StreamSessions streams, ClaimsPrincipal user, HttpContext http)
+    {
+        if (await VisibleAsync(id, client, user) is not { } task)
+        {
+            return ApiResults.NotFound("Task");
+        }
+
+        return streams.TryOpen(http) is { } lease
+            ? TypedResults.ServerSentEvents(FollowAsync(task, client.GetGrain<ITaskGrain>(id), lease.Token), "task")
+            : ApiResults.TooManyStreams(streams.MaxPerUser);
+    }
 
     private static async IAsyncEnumerable<TaskResponse> FollowAsync(
         TaskRecord task, ITaskGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -121,7 +134,7 @@ public static class TaskEndpoints
         var last = task;
         while (!last.IsFinished && !cancellationToken.IsCancellationRequested)
         {
-            var next = await grain.WaitForChangeAsync(last.Version, last.Progress, EventsWait);
+            var next = await NextChangeAsync(grain, last, cancellationToken);
             if (next is null)
             {
                 yield break;
@@ -132,6 +145,19 @@ public static class TaskEndpoints
                 last = next;
                 yield return TaskResponse.From(next);
             }
+        }
+    }
+
+    /// <summary>The task's next change, or null when it is gone or the stream must end (the wait is abandoned, not the grain's).</summary>
+    private static async Task<TaskRecord?> NextChangeAsync(ITaskGrain grain, TaskRecord last, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await grain.WaitForChangeAsync(last.Version, last.Progress, EventsWait).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 

@@ -1,19 +1,25 @@
 namespace OwlFactory.GrainInterfaces.Throttling;
 
 /// <summary>
-/// A sliding-window counter shared by every API host. Key: <c>{bucket}:{client}</c>, for example
-/// <c>login-failure:203.0.113.7</c>. Counts live in memory: a throttle that forgets after a silo restart is acceptable.
+/// A sliding-window limit shared by every API host. Key: <c>{bucket}:{client}</c>, for example
+/// <c>login-failure:203.0.113.7</c>. Each decision is one grain call that checks and counts together, so parallel
+/// requests cannot all pass a check before any of them is counted. Failures are kept in grain storage and survive a
+/// silo restart; registrations are counted in memory only (a restart forgets at most one window of them).
 /// </summary>
 [Alias("owl.IThrottleGrain")]
 public interface IThrottleGrain : IGrainWithStringKey
 {
-    /// <summary>True when <paramref name="limit"/> events have been recorded within the last <paramref name="windowSeconds"/>.</summary>
-    [Alias("IsExhausted")]
-    Task<bool> IsExhaustedAsync(int limit, int windowSeconds);
+    /// <summary>
+    /// Starts one attempt (a login, a redemption) unless the failures within the window plus the attempts still in
+    /// flight reach <paramref name="limit"/>; true when the attempt may go ahead. Every true must be followed by
+    /// <see cref="EndAttemptAsync"/>.
+    /// </summary>
+    [Alias("TryBeginAttempt")]
+    Task<bool> TryBeginAttemptAsync(int limit, int windowSeconds);
 
-    /// <summary>Records one event.</summary>
-    [Alias("Record")]
-    Task RecordAsync(int windowSeconds);
+    /// <summary>Ends an attempt: a failure is counted (and stored); a success frees its place.</summary>
+    [Alias("EndAttempt")]
+    Task EndAttemptAsync(bool failed, int windowSeconds);
 
     /// <summary>Records one event unless the limit is reached; true when it was recorded.</summary>
     [Alias("TryAcquire")]

@@ -1,42 +1,67 @@
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Throttling;
 
 namespace OwlFactory.Grains.Throttling;
 
-public sealed class ThrottleGrain(TimeProvider clock) : Grain, IThrottleGrain
+public sealed class ThrottleGrain(
+    [PersistentState("throttle", OwlConstants.Storage)] IPersistentState<ThrottleState> state,
+    TimeProvider clock) : Grain, IThrottleGrain
 {
-    private readonly Queue<DateTime> _events = new();
+    // An attempt whose end never came (its API host died) stops holding a place after this long.
+    private static readonly TimeSpan AbandonedAfter = TimeSpan.FromSeconds(60);
 
-    public Task<bool> IsExhaustedAsync(int limit, int windowSeconds)
+    private readonly Queue<DateTime> _events = new();
+    private readonly List<DateTime> _inFlight = [];
+
+    public Task<bool> TryBeginAttemptAsync(int limit, int windowSeconds)
     {
-        Trim(windowSeconds);
-        return Task.FromResult(_events.Count >= limit);
+        var now = clock.GetUtcNow().UtcDateTime;
+        TrimFailures(now, windowSeconds);
+        _inFlight.RemoveAll(t => t <= now - AbandonedAfter);
+        if (state.State.Failures.Count + _inFlight.Count >= limit)
+        {
+            return Task.FromResult(false);
+        }
+
+        _inFlight.Add(now);
+        return Task.FromResult(true);
     }
 
-    public Task RecordAsync(int windowSeconds)
+    public async Task EndAttemptAsync(bool failed, int windowSeconds)
     {
-        Trim(windowSeconds);
-        _events.Enqueue(clock.GetUtcNow().UtcDateTime);
-        return Task.CompletedTask;
+        if (_inFlight.Count > 0)
+        {
+            _inFlight.RemoveAt(0);
+        }
+
+        if (!failed)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        TrimFailures(now, windowSeconds);
+        state.State.Failures.Add(now);
+        await state.WriteStateAsync();
     }
 
     public Task<bool> TryAcquireAsync(int limit, int windowSeconds)
     {
-        Trim(windowSeconds);
+        var now = clock.GetUtcNow().UtcDateTime;
+        while (_events.Count > 0 && _events.Peek() <= now.AddSeconds(-windowSeconds))
+        {
+            _events.Dequeue();
+        }
+
         if (_events.Count >= limit)
         {
             return Task.FromResult(false);
         }
 
-        _events.Enqueue(clock.GetUtcNow().UtcDateTime);
+        _events.Enqueue(now);
         return Task.FromResult(true);
     }
 
-    private void Trim(int windowSeconds)
-    {
-        var cutoff = clock.GetUtcNow().UtcDateTime.AddSeconds(-windowSeconds);
-        while (_events.Count > 0 && _events.Peek() <= cutoff)
-        {
-            _events.Dequeue();
-        }
-    }
+    private void TrimFailures(DateTime now, int windowSeconds)
+        => state.State.Failures.RemoveAll(t => t <= now.AddSeconds(-windowSeconds));
 }

@@ -26,6 +26,12 @@ public class SystemFixture : IAsyncLifetime
 
     public Uri BaseAddress => new($"http://127.0.0.1:{_apiPort}");
 
+    /// <summary>The silo and gateway ports of this system's silos.</summary>
+    public IEnumerable<int> SiloPorts => _siloPorts.Values.SelectMany(p => new[] { p.Silo, p.Gateway });
+
+    /// <summary>This system's token signing key: random per fixture, as <c>./owl run</c> makes one per checkout.</summary>
+    public string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
     public virtual async Task InitializeAsync()
     {
         if (OwnDatabase is { } name)
@@ -181,12 +187,27 @@ public class SystemFixture : IAsyncLifetime
             ["Urls"] = BaseAddress.ToString().TrimEnd('/'),
         }));
 
-    /// <summary>A further API host of this system on its own port (the caller stops it).</summary>
-    public OwlProcess StartExtraApi(Uri address)
-        => OwlProcess.Start("ApiHost", "api-extra", ProcessEnvironment(new()
+    /// <summary>
+    /// A further API host of this system on its own port (the caller stops it), with optional settings of its own; a
+    /// setting given as null is left out of the process's environment.
+    /// </summary>
+    public OwlProcess StartExtraApi(Uri address, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var environment = ProcessEnvironment(new() { ["Urls"] = address.ToString().TrimEnd('/') });
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
-            ["Urls"] = address.ToString().TrimEnd('/'),
-        }));
+            if (value is null)
+            {
+                environment.Remove(key);
+            }
+            else
+            {
+                environment[key] = value;
+            }
+        }
+
+        return OwlProcess.Start("ApiHost", "api-extra", environment);
+    }
 
     private Dictionary<string, string> ProcessEnvironment(Dictionary<string, string> extra)
     {
@@ -198,6 +219,7 @@ public class SystemFixture : IAsyncLifetime
             ["Owl__Database__MigrateOnStart"] = "false",
             // Fast heartbeats, so offline detection can be watched within a test (the timeout is live config, set below).
             ["Owl__Fleet__HeartbeatIntervalSeconds"] = "1",
+            ["Owl__Auth__SigningKey"] = SigningKey,
         };
         foreach (var (key, value) in extra)
         {
