@@ -9,7 +9,7 @@ public sealed class StreamSettings
 
     /// <summary>Streams one account may hold open at once on one API host; one more is a 429.</summary>
     [Range(1, 1000)]
-    public int MaxPerUser { get; set; } = 8;
+    public int MaxPerUser { get; set; } = 16;
 
     /// <summary>How often an open stream re-checks its session; a revoked session ends the stream within this time.</summary>
     [Range(1, 60)]

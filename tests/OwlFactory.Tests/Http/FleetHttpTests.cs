@@ -270,7 +270,11 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/gpu/servers/{id}/telemetry/stream");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await AdminTokenAsync());
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        if (response.Content.Headers.ContentType!.MediaType != "text/event-stream")
+        {
+            Assert.Fail($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
 
         await _api.PostAsync("/api/agent/heartbeat", Heartbeat(cpu: 77.7), token);

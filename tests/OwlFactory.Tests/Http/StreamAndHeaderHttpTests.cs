@@ -53,7 +53,7 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
         var open = new List<HttpResponseMessage>();
         try
         {
-            for (var i = 0; i < 8; i++)
+            for (var i = 0; i < 16; i++)
             {
                 open.Add(await OpenAsync(http, "/api/gpu/cluster/stream", user.Token));
                 Assert.Equal(HttpStatusCode.OK, open[^1].StatusCode);
