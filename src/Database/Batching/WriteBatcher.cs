@@ -39,12 +39,12 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="addCommands"/>'s statements in the next batch and completes once they are committed, or
     /// throws what running them alone threw. <paramref name="addCommands"/> may be called twice (the batch, then
-    /// alone), so it must add fresh commands each time. <paramref name="notifyChannel"/>: a channel to NOTIFY once
-    /// the batch commits (one NOTIFY per batch, however many operations asked for it).
+    /// alone), so it must add fresh commands each time. <paramref name="notice"/>: announced when the batch commits
+    /// (one NOTIFY per channel per batch, however many operations asked for it; see <see cref="BatchNotice"/>).
     /// </summary>
-    public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, string? notifyChannel = null)
+    public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, BatchNotice? notice = null)
     {
-        var operation = new Operation(addCommands, notifyChannel);
+        var operation = new Operation(addCommands, notice);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
         return operation.Done.Task;
     }
@@ -116,16 +116,23 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var batch = connection.CreateBatch();
-        string? notify = null;
         foreach (var operation in operations)
         {
             operation.AddCommands(batch);
-            notify ??= operation.NotifyChannel;
         }
 
-        if (notify is not null)
+        foreach (var channel in operations.Where(o => o.Notice is not null).GroupBy(o => o.Notice!.Channel))
         {
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, '')") { Parameters = { new NpgsqlParameter<string> { TypedValue = notify } } });
+            var payload = string.Join(',', channel.GroupBy(o => o.Notice!.Key).Select(k => $"{Uri.EscapeDataString(k.Key)}={k.Count()}"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+            {
+                // PostgreSQL refuses payloads of 8000 bytes or more; an empty one means "something, count unknown".
+                Parameters =
+                {
+                    new NpgsqlParameter<string> { TypedValue = channel.Key },
+                    new NpgsqlParameter<string> { TypedValue = payload.Length < 7000 ? payload : "" },
+                },
+            });
         }
 
         await batch.ExecuteNonQueryAsync();
@@ -134,7 +141,7 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A batch of {Count} writes failed ({Reason}); running each on its own")]
     private partial void LogBatchFailed(int count, string reason);
 
-    private sealed record Operation(Action<NpgsqlBatch> AddCommands, string? NotifyChannel)
+    private sealed record Operation(Action<NpgsqlBatch> AddCommands, BatchNotice? Notice)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

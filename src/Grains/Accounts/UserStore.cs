@@ -142,7 +142,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
             {
                 AddLedgerCommand(batch, id, state, entries);
             }
-        }, task.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront ? TaskStore.QueueChannel : null);
+        }, TaskStore.NoticeOf(task));
         if (entries.Count > 0)
         {
             state.Version++;

@@ -54,9 +54,9 @@ public sealed partial class GpuServerGrain(
     private HashSet<Guid> _cancelSent = [];
     private bool _claiming;
 
-    // The queue's enqueue generation (QueueSignal) at which a claim last came back short: until work is enqueued
-    // again somewhere, another claim would find nothing, so heartbeats skip it.
-    private long? _queueDrainedAt;
+    // When this server last claimed (QueueSignal.Generation) and whether that claim got all it asked for.
+    private long? _claimedAtGeneration;
+    private bool _lastClaimFull;
     private DateTime _nextSafetyClaim;
     private DateTime _watchedUntil;
     private DateTime _reportedAt;
@@ -280,8 +280,15 @@ public sealed partial class GpuServerGrain(
             return;
         }
 
+        // Claim when there is a reason to: enqueues heard for our types (credits, shared by this silo's servers), a
+        // last claim that took all it asked for (there may be more), a reconnect that may have missed enqueues, or
+        // the periodic safety claim. Otherwise PostgreSQL is not asked.
+        var wanted = _state!.MaxConcurrentTasks - _slots.Count;
         var generation = queueSignal.Generation;
-        if (generation == _queueDrainedAt && Now() < _nextSafetyClaim)
+        var allowed = generation != _claimedAtGeneration || _lastClaimFull || Now() >= _nextSafetyClaim
+            ? wanted
+            : queueSignal.TakeCredits(_taskTypes, wanted);
+        if (allowed == 0)
         {
             return;
         }
@@ -289,10 +296,10 @@ public sealed partial class GpuServerGrain(
         _claiming = true;
         try
         {
-            var wanted = _state!.MaxConcurrentTasks - _slots.Count;
-            var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], wanted);
-            _queueDrainedAt = claimed.Count < wanted ? generation : null;
+            _claimedAtGeneration = generation;
             _nextSafetyClaim = Now() + SafetyClaimInterval;
+            var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], allowed);
+            _lastClaimFull = claimed.Count == allowed;
             if (claimed.Count == 0)
             {
                 return;

@@ -13,16 +13,41 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    // Enqueues heard and not yet claimed by a server of this silo, by task type.
+    private readonly Dictionary<string, long> _credits = new(StringComparer.Ordinal);
     private long _generation;
 
     /// <summary>Completes at the next enqueue anywhere in the cluster.</summary>
     public Task Next => Volatile.Read(ref _next).Task;
 
     /// <summary>
-    /// Counts the enqueues heard (and reconnections, which may have missed some). A claim that found the queue
-    /// drained stays true until this moves.
+    /// Moves when this silo may have missed enqueues (it (re)connected, or a notice came without counts): every
+    /// server with a free slot then claims once, whatever its credits say.
     /// </summary>
     public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>
+    /// Takes up to <paramref name="wanted"/> of the enqueues heard for <paramref name="taskTypes"/>: how many tasks a
+    /// server may go and claim. So when two tasks are enqueued, two claims follow on this silo, not one per idle server.
+    /// </summary>
+    public int TakeCredits(IEnumerable<string> taskTypes, int wanted)
+    {
+        var taken = 0;
+        lock (_credits)
+        {
+            foreach (var type in taskTypes)
+            {
+                if (taken < wanted && _credits.TryGetValue(type, out var available) && available > 0)
+                {
+                    var take = (int)Math.Min(available, wanted - taken);
+                    _credits[type] = available - take;
+                    taken += take;
+                }
+            }
+        }
+
+        return taken;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -31,13 +56,14 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
             try
             {
                 await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => Fire();
+                connection.Notification += (_, e) => Heard(e.Payload);
                 await using (var listen = new NpgsqlCommand($"LISTEN {TaskStore.QueueChannel}", connection))
                 {
                     await listen.ExecuteNonQueryAsync(stoppingToken);
                 }
 
                 // Whatever was enqueued while this silo was not listening is picked up by this first wake-up.
+                Interlocked.Increment(ref _generation);
                 Fire();
                 try
                 {
@@ -61,9 +87,34 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
         }
     }
 
+    /// <summary>A batch's notice: <c>type=count,…</c> (URI-escaped types), or empty when the batch could not say.</summary>
+    private void Heard(string payload)
+    {
+        if (payload.Length == 0)
+        {
+            Interlocked.Increment(ref _generation);
+        }
+        else
+        {
+            lock (_credits)
+            {
+                foreach (var entry in payload.Split(','))
+                {
+                    var at = entry.LastIndexOf('=');
+                    if (at > 0 && long.TryParse(entry.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+                    {
+                        var type = Uri.UnescapeDataString(entry[..at]);
+                        _credits[type] = _credits.GetValueOrDefault(type) + count;
+                    }
+                }
+            }
+        }
+
+        Fire();
+    }
+
     private void Fire()
     {
-        Interlocked.Increment(ref _generation);
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 

@@ -124,12 +124,13 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     public async Task<TaskRecord> WriteAsync(TaskWrite write)
     {
         TaskRecord? written = null;
-        await batcher.WriteAsync(batch => written = AddWrite(batch, write), Notifies(write) ? QueueChannel : null);
+        await batcher.WriteAsync(batch => written = AddWrite(batch, write), NoticeOf(write));
         return written!;
     }
 
-    /// <summary>Whether the write puts the task into the queue, so idle servers must hear of it once it commits.</summary>
-    public static bool Notifies(TaskWrite write) => write.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront;
+    /// <summary>A write that puts the task into the queue is announced, by task type, once it commits (see <see cref="QueueSignal"/>).</summary>
+    public static BatchNotice? NoticeOf(TaskWrite write)
+        => write.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront ? new BatchNotice(QueueChannel, write.Next.TaskType) : null;
 
     /// <summary>
     /// Adds the statement that writes the row (inserted when <c>ExpectedVersion</c> is 0, else only if still at that
