@@ -58,6 +58,8 @@ builder.UseOrleansClient(client =>
         return true;
     });
     client.AddMemoryStreams(OwlConstants.StreamProvider);
+    // Database errors from a grain's activation arrive as themselves (see the silo's matching setting): 503, not 500.
+    client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
     client.AddDashboard();
     if (builder.Configuration.GetSection(ClusterTlsSettings.Section).Get<ClusterTlsSettings>() is { Enabled: true } tls)
     {

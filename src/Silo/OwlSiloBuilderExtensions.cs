@@ -42,6 +42,9 @@ public static class OwlSiloBuilderExtensions
         silo.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-silo"));
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton<WriteBatcher>();
+        // A database error thrown while a grain activates (loading its rows) passes no grain call filter: let it
+        // cross the cluster as itself, so the API host answers 503 for an outage instead of failing to read it.
+        silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedNamespacePrefixes.Add("Npgsql"));
         silo.Services.AddSingleton<UserStore>();
         silo.Services.AddSingleton<RechargeCodeStore>();
         silo.Services.AddSingleton<GpuServerStore>();
