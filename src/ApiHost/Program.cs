@@ -14,6 +14,7 @@ using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Admin;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Cluster;
 using OwlFactory.ApiHost.Frontend;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
@@ -55,6 +56,7 @@ builder.UseOrleansClient(client =>
     });
     client.AddMemoryStreams(OwlConstants.StreamProvider);
     client.AddDashboard();
+    client.AddOwlClientResilience();
 });
 
 // Metrics: ASP.NET Core's, the Orleans client's and the platform's own, for Prometheus at /metrics.

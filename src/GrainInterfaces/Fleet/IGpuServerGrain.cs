@@ -19,7 +19,7 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     Task<ServerWriteStatus> UpdateAsync(ServerSpec spec, bool? maintenance);
 
     /// <summary>Removes the server; refused while it runs tasks.</summary>
-    [Alias("Delete")]
+    [NotIdempotent, Alias("Delete")]
     Task<ServerWriteStatus> DeleteAsync();
 
     /// <summary>Replaces the agent token's hash; the old token stops working with this call.</summary>

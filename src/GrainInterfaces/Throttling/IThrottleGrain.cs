@@ -12,7 +12,7 @@ public interface IThrottleGrain : IGrainWithStringKey
     Task<bool> IsExhaustedAsync(int limit, int windowSeconds);
 
     /// <summary>Records one event.</summary>
-    [Alias("Record")]
+    [NotIdempotent, Alias("Record")]
     Task RecordAsync(int windowSeconds);
 
     /// <summary>Records one event unless the limit is reached; true when it was recorded.</summary>

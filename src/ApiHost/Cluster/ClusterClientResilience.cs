@@ -1,0 +1,19 @@
+using Orleans.Configuration;
+
+namespace OwlFactory.ApiHost.Cluster;
+
+/// <summary>How the API host's cluster client rides over a lost silo.</summary>
+public static class ClusterClientResilience
+{
+    /// <summary>
+    /// Retries grain calls whose silo went away (<see cref="GrainCallRetryFilter"/>) and refreshes the gateway list
+    /// from the membership table every few seconds, so a dead gateway leaves the list soon after it is declared dead
+    /// and a new silo is used soon after it joins.
+    /// </summary>
+    public static IClientBuilder AddOwlClientResilience(this IClientBuilder client)
+    {
+        client.AddOutgoingGrainCallFilter<GrainCallRetryFilter>();
+        client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
+        return client;
+    }
+}
