@@ -13,6 +13,9 @@ public static class ClusterClientResilience
     public static IClientBuilder AddOwlClientResilience(this IClientBuilder client)
     {
         client.AddOutgoingGrainCallFilter<GrainCallRetryFilter>();
+        // A call that was inside a silo when it was killed gets no answer: it fails after this timeout and is retried
+        // (most calls answer in milliseconds). Long polls and big batches carry their own [ResponseTimeout].
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(5));
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         return client;
     }

@@ -9,8 +9,8 @@ namespace OwlFactory.ApiHost.Cluster;
 /// Masks a lost silo from HTTP clients: a grain call that fails because its silo (or its gateway) went away, or
 /// because its activation moved, is sent again with a short backoff until it succeeds or its time budget is spent.
 /// Every method is retried unless it is marked <see cref="NotIdempotentAttribute"/>; those are retried only after a
-/// failure that proves the call never left this client. Business results and timeouts are never retried (a timed-out
-/// call may have run, and its budget is spent anyway).
+/// failure that proves the call never left this client. Business results are never retried; a timed-out call is retried like
+/// one whose silo went away (only when idempotent, and only within the budget).
 /// </summary>
 internal sealed partial class GrainCallRetryFilter(ILogger<GrainCallRetryFilter> logger, TimeProvider clock) : IOutgoingGrainCallFilter
 {
@@ -75,6 +75,9 @@ internal sealed partial class GrainCallRetryFilter(ILogger<GrainCallRetryFilter>
         // The silo holding the call (or the gateway relaying it) died or was declared dead while the call was out,
         // or the message was rejected on its way because the target's directory entry pointed at a silo now gone.
         SiloUnavailableException or OrleansMessageRejectionException => FailureKind.SiloLost,
+        // No answer in time: most often the call was inside a silo that was killed. It may also have run, slowly,
+        // so only an idempotent call is sent again.
+        TimeoutException => FailureKind.SiloLost,
         AggregateException { InnerExceptions.Count: 1 } aggregate => Classify(aggregate.InnerExceptions[0]),
         _ => FailureKind.Other,
     };

@@ -46,6 +46,7 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     /// heartbeat interval, so telemetry stays fresh) has passed. Nothing is written to PostgreSQL unless something
     /// durable changes (the status, the task types, an assignment).
     /// </summary>
+    [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("Heartbeat")]
     Task<HeartbeatReply?> HeartbeatAsync(string tokenHash, GpuTelemetry sample, TimeSpan wait);
 

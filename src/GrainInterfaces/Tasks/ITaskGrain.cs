@@ -15,6 +15,7 @@ public interface ITaskGrain : IGrainWithGuidKey
     Task<TaskRecord?> GetAsync();
 
     /// <summary>Answers when the task's version or progress differs from the known ones, or after <paramref name="wait"/>.</summary>
+    [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("WaitForChange")]
     Task<TaskRecord?> WaitForChangeAsync(long knownVersion, double knownProgress, TimeSpan wait);
 
