@@ -48,7 +48,6 @@ builder.UseOrleansClient(client =>
         o.Invariant = OwlConstants.AdoInvariant;
         o.ConnectionString = connectionString;
     });
-    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
     client.UseConnectionRetryFilter(async (_, cancellationToken) =>
     {
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -65,6 +64,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans", OwlMetrics.MeterName)
     .AddPrometheusExporter());
 builder.Services.AddHostedService<TaskGauges>();
+builder.Services.AddShutdownDrain();
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 
 // HTTP: snake_case JSON, a 1 MiB body limit, bad input thrown to the one exception handler.
