@@ -89,7 +89,7 @@ internal sealed partial class GrainCallRetryFilter(ILogger<GrainCallRetryFilter>
         SiloLost,
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug,
         Message = "Grain call {Interface}.{Method} failed on attempt {Attempt} ({ExceptionType}: {Reason}); retrying")]
     private partial void LogRetry(string @interface, string method, int attempt, string exceptionType, string reason);
 
