@@ -14,6 +14,7 @@ using OwlFactory.ApiHost;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Admin;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.ApiHost.Cluster;
 using OwlFactory.ApiHost.Frontend;
 using OwlFactory.ApiHost.Health;
 using OwlFactory.ApiHost.Fleet;
@@ -51,7 +52,6 @@ builder.UseOrleansClient(client =>
         o.Invariant = OwlConstants.AdoInvariant;
         o.ConnectionString = connectionString;
     });
-    client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
     client.UseConnectionRetryFilter(async (_, cancellationToken) =>
     {
         await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
@@ -70,6 +70,7 @@ builder.UseOrleansClient(client =>
             o.RemoteCertificateValidation = (peer, _, errors) => tls.IsTrustedPeer(certificate, peer, errors);
         });
     }
+    client.AddOwlClientResilience();
 });
 
 // Metrics: ASP.NET Core's, the Orleans client's and the platform's own, for Prometheus at /metrics.
@@ -78,6 +79,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans", OwlMetrics.MeterName)
     .AddPrometheusExporter());
 builder.Services.AddHostedService<TaskGauges>();
+builder.Services.AddShutdownDrain();
 builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
 
 // HTTP: snake_case JSON under the one input policy, a 1 MiB body limit, bad input thrown to the one exception handler.

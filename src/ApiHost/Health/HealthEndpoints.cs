@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Admin;
 
 namespace OwlFactory.ApiHost.Health;
 
@@ -20,11 +21,18 @@ public static class HealthEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<HealthReport>>, JsonHttpResult<ApiErrorEnvelope>>> ReadyAsync(
-        NpgsqlDataSource dataSource, IClusterClient client, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, IClusterClient client, ShutdownDrain drain, CancellationToken cancellationToken)
     {
+        if (drain.Stopping)
+        {
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerUnavailable, "Stopping",
+                new HealthReport("stopping", Database: false, Cluster: false, ActiveSilos: 0));
+        }
+
         var database = CheckDatabaseAsync(dataSource, cancellationToken);
         var silos = CountSilosAsync(client);
-        var report = new HealthReport("ready", await database, await silos > 0, await silos);
+        var grains = GrainAnswersAsync(client);
+        var report = new HealthReport("ready", await database, await silos > 0 && await grains, await silos);
         return report is { Database: true, Cluster: true }
             ? ApiResults.Ok(report)
             : ApiResults.Error(StatusCodes.Status503ServiceUnavailable, ErrorCodes.ServerUnavailable, "Not ready",
@@ -37,6 +45,23 @@ public static class HealthEndpoints
         {
             await using var command = dataSource.CreateCommand("SELECT 1");
             await command.ExecuteScalarAsync(cancellationToken).WaitAsync(CheckTimeout, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A real grain call, as every request makes: listing silos can succeed through a gateway while grain calls
+    /// still fail (a client started on a membership table that listed dead silos), and then this host is not ready.
+    /// </summary>
+    private static async Task<bool> GrainAnswersAsync(IClusterClient client)
+    {
+        try
+        {
+            await client.GetGrain<ISystemConfigGrain>(0).GetAsync().WaitAsync(CheckTimeout);
             return true;
         }
         catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))

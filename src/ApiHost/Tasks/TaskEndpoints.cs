@@ -47,7 +47,7 @@ public static class TaskEndpoints
         }
 
         var submission = new TaskSubmission(request.Title!.Trim(), request.Description, request.TaskType!.Trim(), request.Priority,
-            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey);
+            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, Guid.CreateVersion7());
         var result = await client.GetGrain<IUserGrain>(user.GetUserId()).SubmitTaskAsync(submission);
         return result.Outcome == TaskOutcome.Ok
             ? ApiResults.Created(TaskResponse.From(result.Task!), "task submitted")

@@ -34,7 +34,7 @@ public interface IUserGrain : IGrainWithGuidKey
     Task<AccountResult> UpdateProfileAsync(string? username, string? fullName);
 
     /// <summary>Changes the password and revokes every token issued before; the result carries the new token version.</summary>
-    [Alias("ChangePassword")]
+    [NotIdempotent, Alias("ChangePassword")]
     Task<LoginResult> ChangePasswordAsync(string currentPassword, string newPassword);
 
     /// <summary>

@@ -17,6 +17,7 @@ public interface ISystemConfigGrain : IGrainWithIntegerKey
     Task<SystemConfig> UpdateAsync(SystemConfigChange change, Guid updatedBy);
 
     /// <summary>Answers as soon as the version differs from <paramref name="knownVersion"/>, or after <paramref name="maxWait"/> with the current config.</summary>
+    [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("WaitForChange")]
     Task<SystemConfig> WaitForChangeAsync(long knownVersion, TimeSpan maxWait);
 }

@@ -19,7 +19,7 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     Task<ServerWriteStatus> UpdateAsync(ServerSpec spec, bool? maintenance);
 
     /// <summary>Removes the server; refused while it runs tasks.</summary>
-    [Alias("Delete")]
+    [NotIdempotent, Alias("Delete")]
     Task<ServerWriteStatus> DeleteAsync();
 
     /// <summary>Replaces the agent token's hash; the old token stops working with this call.</summary>
@@ -46,6 +46,7 @@ public interface IGpuServerGrain : IGrainWithGuidKey
     /// heartbeat interval, so telemetry stays fresh) has passed. Nothing is written to PostgreSQL unless something
     /// durable changes (the status, the task types, an assignment).
     /// </summary>
+    [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("Heartbeat")]
     Task<HeartbeatReply?> HeartbeatAsync(string tokenHash, GpuTelemetry sample, TimeSpan wait);
 

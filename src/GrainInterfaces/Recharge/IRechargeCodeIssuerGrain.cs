@@ -5,6 +5,7 @@ namespace OwlFactory.GrainInterfaces.Recharge;
 public interface IRechargeCodeIssuerGrain : IGrainWithIntegerKey
 {
     /// <summary>Returns the codes in clear, the only time they are ever shown.</summary>
-    [Alias("Issue")]
+    [ResponseTimeout("00:00:30")]
+    [NotIdempotent, Alias("Issue")]
     Task<IssuedBatch> IssueAsync(IssueCodesCommand command);
 }

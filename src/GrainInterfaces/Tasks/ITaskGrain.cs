@@ -15,19 +15,20 @@ public interface ITaskGrain : IGrainWithGuidKey
     Task<TaskRecord?> GetAsync();
 
     /// <summary>Answers when the task's version or progress differs from the known ones, or after <paramref name="wait"/>.</summary>
+    [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("WaitForChange")]
     Task<TaskRecord?> WaitForChangeAsync(long knownVersion, double knownProgress, TimeSpan wait);
 
     /// <summary>From pending (nothing charged) or running (charged for the time run; the agent is told to stop).</summary>
-    [Alias("Cancel")]
+    [NotIdempotent, Alias("Cancel")]
     Task<TaskResult> CancelAsync();
 
     /// <summary>From failed or cancelled: back to pending with a new hold and the next attempt.</summary>
-    [Alias("Retry")]
+    [NotIdempotent, Alias("Retry")]
     Task<TaskResult> RetryAsync();
 
     /// <summary>Only a finished task; its ledger entries stay.</summary>
-    [Alias("Delete")]
+    [NotIdempotent, Alias("Delete")]
     Task<TaskResult> DeleteAsync();
 
     /// <summary>A server claimed the task from the queue; null when the task is no longer the server's to take.</summary>

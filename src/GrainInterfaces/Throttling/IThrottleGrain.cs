@@ -18,7 +18,7 @@ public interface IThrottleGrain : IGrainWithStringKey
     Task<bool> TryBeginAttemptAsync(int limit, int windowSeconds);
 
     /// <summary>Ends an attempt: a failure is counted (and stored); a success frees its place.</summary>
-    [Alias("EndAttempt")]
+    [NotIdempotent, Alias("EndAttempt")]
     Task EndAttemptAsync(bool failed, int windowSeconds);
 
     /// <summary>Records one event unless the limit is reached; true when it was recorded.</summary>

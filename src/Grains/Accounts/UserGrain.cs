@@ -15,10 +15,18 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     private HashSet<Guid> _active = [];
     private int _taskCount;
 
+    // The keys of the latest submissions and the tasks they created: a resent submit is answered without a query.
+    private const int RememberedSubmissions = 128;
+    private static readonly TimeSpan OperationKeyLookupWindow = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, TaskRecord> _submitted = new(StringComparer.Ordinal);
+    private readonly Queue<string> _submittedOrder = new();
+    private DateTimeOffset _activatedAt;
+
     private Guid Id => this.GetPrimaryKey();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _activatedAt = clock.GetUtcNow();
         _state = await store.LoadAsync(Id, cancellationToken);
         if (_state is not null)
         {
@@ -30,7 +38,10 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     {
         if (_state is not null)
         {
-            return new RegisterResult(AccountStatus.AlreadyExists, null);
+            // The same registration sent again (its first try's answer was lost with a silo): the same answer.
+            return SameRegistration(_state, command)
+                ? new RegisterResult(AccountStatus.Ok, ToProfile(_state))
+                : new RegisterResult(AccountStatus.AlreadyExists, null);
         }
 
         var now = Now();
@@ -54,6 +65,12 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         _state = state;
         return new RegisterResult(AccountStatus.Ok, ToProfile(state));
     }
+
+    private static bool SameRegistration(UserState state, RegisterCommand command)
+        => string.Equals(state.Email, command.Email.Trim(), StringComparison.OrdinalIgnoreCase)
+            && string.Equals(state.Username, command.Username.Trim(), StringComparison.Ordinal)
+            && state.Role == command.Role
+            && PasswordHasher.Verify(command.Password, state.PasswordHash);
 
     public async Task<LoginResult> LoginAsync(string password)
     {
@@ -203,7 +220,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             return TaskResult.Of(TaskOutcome.NotFound);
         }
 
-        if (submission.IdempotencyKey is { } key && await tasks.FindByIdempotencyKeyAsync(Id, key) is { } earlier)
+        if (submission.StoredKey is { } key && await FindSubmittedAsync(key, submission.KeyIsOperationId) is { } earlier)
         {
             return TaskResult.Of(TaskOutcome.Ok, earlier);
         }
@@ -214,15 +231,52 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             TaskType: submission.TaskType, Priority: submission.Priority, EstimatedDuration: submission.EstimatedDuration,
             ConfigJson: submission.ConfigJson, ResultJson: null, ErrorMessage: null, Status: TaskStatuses.Pending,
             Progress: 0, GpuServerId: null, Attempt: 1, LostRuns: 0, HoldKey: "", HoldAmount: 0m, Price: 0m, Cost: 0m,
-            TimeoutSeconds: 0, IdempotencyKey: submission.IdempotencyKey, AssignedAt: null, StartedAt: null,
+            TimeoutSeconds: 0, IdempotencyKey: submission.StoredKey, AssignedAt: null, StartedAt: null,
             CompletedAt: null, CreatedAt: now, UpdatedAt: now, DeletedAt: null, Version: 0);
         var result = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued");
         if (result.Outcome == TaskOutcome.Ok)
         {
             _taskCount++;
+            if (submission.StoredKey is { } stored)
+            {
+                RememberSubmitted(stored, result.Task!);
+            }
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The task an earlier call with this key created. Recent keys are answered from memory. A key made from a
+    /// request's operation id can only come back as a resend of that request within its few seconds of retries, so the
+    /// table is asked only in the first minute of this activation (the first try may have run on a silo now gone);
+    /// a caller's Idempotency-Key may come back at any time, so it is always looked up.
+    /// </summary>
+    private async Task<TaskRecord?> FindSubmittedAsync(string key, bool keyIsOperationId)
+    {
+        if (_submitted.TryGetValue(key, out var remembered))
+        {
+            return remembered;
+        }
+
+        if (keyIsOperationId && clock.GetUtcNow() - _activatedAt > OperationKeyLookupWindow)
+        {
+            return null;
+        }
+
+        return await tasks.FindByIdempotencyKeyAsync(Id, key);
+    }
+
+    private void RememberSubmitted(string key, TaskRecord task)
+    {
+        if (_submitted.TryAdd(key, task))
+        {
+            _submittedOrder.Enqueue(key);
+            while (_submittedOrder.Count > RememberedSubmissions)
+            {
+                _submitted.Remove(_submittedOrder.Dequeue());
+            }
+        }
     }
 
     public Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried)

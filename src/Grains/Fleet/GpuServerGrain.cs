@@ -90,7 +90,8 @@ public sealed partial class GpuServerGrain(
     {
         if (_state is not null)
         {
-            return ServerWriteStatus.AlreadyExists;
+            // The token's hash is new for every registration, so the same hash is this registration sent again.
+            return _state.TokenHash == tokenHash ? ServerWriteStatus.Ok : ServerWriteStatus.AlreadyExists;
         }
 
         var now = Now();

@@ -79,6 +79,21 @@ public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitTaskAsync_SameOperationSentThreeTimes_CreatesOneTaskAndOneHold()
+    {
+        var userId = await FundedUserAsync(10m);
+        var user = fixture.Grains.GetGrain<IUserGrain>(userId);
+        var submission = Submission() with { OperationId = Guid.NewGuid() };
+
+        var results = new[] { await user.SubmitTaskAsync(submission), await user.SubmitTaskAsync(submission), await user.SubmitTaskAsync(submission) };
+
+        Assert.All(results, r => Assert.Equal(TaskOutcome.Ok, r.Outcome));
+        Assert.Single(results.Select(r => r.Task!.Id).Distinct());
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE user_id = $1", userId));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'hold'", userId));
+    }
+
+    [Fact]
     public async Task SubmitTaskAsync_UnpricedType_IsRefusedAndHoldsNothing()
     {
         var userId = await FundedUserAsync(10m);

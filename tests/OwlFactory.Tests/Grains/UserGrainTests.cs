@@ -42,6 +42,19 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task RegisterAsync_SameRegistrationSentAgain_AnswersOkWithTheSameAccount()
+    {
+        var grain = fixture.Grains.GetGrain<IUserGrain>(Guid.NewGuid());
+        var command = NewAccount();
+        var first = await grain.RegisterAsync(command);
+
+        var again = await grain.RegisterAsync(command);
+
+        Assert.Equal(AccountStatus.Ok, again.Status);
+        Assert.Equal(first.Profile!.Email, again.Profile!.Email);
+    }
+
+    [Fact]
     public async Task RegisterAsync_TwentyRacesForOneEmailInMixedCase_ExactlyOneWins()
     {
         var email = $"race{Guid.NewGuid():N}@example.test";

@@ -90,6 +90,19 @@ public class SystemFixture : IAsyncLifetime
         _silos.Clear();
     }
 
+    /// <summary>Ends one silo: with SIGKILL (a crash) or SIGTERM (an orderly stop, waited for).</summary>
+    public async Task StopSiloAsync(int index, bool graceful)
+    {
+        var silo = _silos[index];
+        if (graceful)
+        {
+            silo.Terminate();
+            await silo.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        silo.Dispose();
+    }
+
     public void StopAll()
     {
         _api?.Dispose();
@@ -125,19 +138,27 @@ public class SystemFixture : IAsyncLifetime
     {
         for (var i = 0; i < SiloCount; i++)
         {
-            // A restarted silo comes back on its own endpoint, as a deployed one does: Orleans then retires the
-            // killed generation at once instead of waiting for the dead silo to be voted out.
-            if (!_siloPorts.TryGetValue(i, out var ports))
-            {
-                _siloPorts[i] = ports = (FreePort.Next(), FreePort.Next());
-            }
-
-            _silos.Add(OwlProcess.Start("Silo", $"silo-{i}", ProcessEnvironment(new()
-            {
-                ["Owl__Cluster__SiloPort"] = ports.Silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                ["Owl__Cluster__GatewayPort"] = ports.Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            })));
+            _silos.Add(StartSiloProcess(i));
         }
+    }
+
+    /// <summary>Starts silo <paramref name="index"/> again after <see cref="StopSiloAsync"/> ended it.</summary>
+    public void RestartSilo(int index) => _silos[index] = StartSiloProcess(index);
+
+    private OwlProcess StartSiloProcess(int i)
+    {
+        // A restarted silo comes back on its own endpoint, as a deployed one does: Orleans then retires the
+        // killed generation at once instead of waiting for the dead silo to be voted out.
+        if (!_siloPorts.TryGetValue(i, out var ports))
+        {
+            _siloPorts[i] = ports = (FreePort.Next(), FreePort.Next());
+        }
+
+        return OwlProcess.Start("Silo", $"silo-{i}", ProcessEnvironment(new()
+        {
+            ["Owl__Cluster__SiloPort"] = ports.Silo.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Owl__Cluster__GatewayPort"] = ports.Gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        }));
     }
 
     public async Task WaitReadyAsync(int silos)

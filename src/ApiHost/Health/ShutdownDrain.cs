@@ -1,0 +1,44 @@
+namespace OwlFactory.ApiHost.Health;
+
+/// <summary>
+/// An orderly stop (SIGTERM) of an API host: readiness answers 503 at once, so the front door stops sending new
+/// requests here, while the host keeps serving for <see cref="DrainTime"/>; then Kestrel stops and waits for the
+/// requests in flight (up to the host's shutdown timeout) before the cluster client goes.
+/// </summary>
+public sealed partial class ShutdownDrain(IConfiguration configuration, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+{
+    private volatile bool _stopping;
+
+    /// <summary>True once the host has been asked to stop: readiness then says not ready.</summary>
+    public bool Stopping => _stopping;
+
+    /// <summary>How long new requests are still served after readiness turned 503: a few of the front door's health checks.</summary>
+    public TimeSpan DrainTime => TimeSpan.FromSeconds(configuration.GetValue("Owl:Shutdown:DrainSeconds", 3.0));
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        LogDraining(DrainTime.TotalSeconds);
+        try
+        {
+            await Task.Delay(DrainTime, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The shutdown timeout ran out; stop now.
+        }
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Stopping: readiness answers 503; serving for {Seconds} s more while the front door moves away")]
+    private partial void LogDraining(double seconds);
+}
