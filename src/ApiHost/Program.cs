@@ -135,6 +135,8 @@ builder.Services.AddAuthorizationBuilder()
 builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(_ => OwlDataSource.Create(connectionString, "owl-api"));
+builder.Services.AddSingleton<SessionCache>();
+builder.Services.AddHostedService<AccountChangeListener>();
 builder.Services.AddSingleton<ClientThrottle>();
 builder.Services.AddSingleton<IdempotencyKeys>();
 builder.Services.AddOptions<StreamSettings>().BindConfiguration(StreamSettings.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -160,6 +162,7 @@ app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseWebConsole();
 app.UseAuthentication();
 app.UseAuthorization();
+app.Use(SessionValidator.ForgetOwnChanges);
 
 // Operational endpoints: served to whom Owl:Http says (docs/security.md), or not at all.
 var exposure = app.Configuration.GetSection(ExposureSettings.Section).Get<ExposureSettings>() ?? new ExposureSettings();

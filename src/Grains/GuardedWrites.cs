@@ -17,11 +17,11 @@ public static class GuardedWrites
     /// Runs the write in the next batch; a version guard that did not hold comes back as the
     /// <see cref="InconsistentStateException"/> the grains expect (see <see cref="GrainWriteExtensions"/>).
     /// </summary>
-    public static async Task WriteAsync(this WriteBatcher batcher, Action<NpgsqlBatch> addCommands, BatchNotice? notice = null)
+    public static async Task WriteAsync(this WriteBatcher batcher, Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
     {
         try
         {
-            await batcher.ExecuteAsync(addCommands, notice);
+            await batcher.ExecuteAsync(addCommands, notices);
         }
         catch (PostgresException e) when (e.SqlState == GuardFailed)
         {

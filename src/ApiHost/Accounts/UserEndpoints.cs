@@ -39,9 +39,12 @@ public static class UserEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<LoginResponse>>, JsonHttpResult<ApiErrorEnvelope>>> ChangePasswordAsync(
-        ChangePasswordRequest request, IClusterClient client, TokenIssuer tokens, ClaimsPrincipal user)
+        ChangePasswordRequest request, IClusterClient client, SessionCache sessions, TokenIssuer tokens, ClaimsPrincipal user)
     {
-        var result = await client.GetGrain<IUserGrain>(user.GetUserId()).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!);
+        var userId = user.GetUserId();
+        var result = await sessions.RevokeAsync(userId,
+            () => client.GetGrain<IUserGrain>(userId).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!),
+            r => r.Status == AccountStatus.Ok);
         switch (result.Status)
         {
             case AccountStatus.Ok:

@@ -34,10 +34,13 @@ public static class AdminEndpoints
         => ApiResults.Ok(await users.ListAsync(query, cancellationToken));
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateUserAsync(
-        Guid id, AdminUpdateUserRequest request, IClusterClient client, ClaimsPrincipal user)
+        Guid id, AdminUpdateUserRequest request, IClusterClient client, SessionCache sessions, ClaimsPrincipal user)
     {
         var change = new AdminUserChange(request.Role, request.IsActive, request.Balance, request.Username, request.FullName);
-        var result = await client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, Guid.CreateVersion7());
+        // A role or active flag change revokes the account's tokens: answered once the hosts have dropped its session.
+        var result = await sessions.RevokeAsync(id,
+            () => client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, Guid.CreateVersion7()),
+            r => r.Status == AccountStatus.Ok && (request.Role is not null || request.IsActive is not null));
         return result.Status switch
         {
             AccountStatus.Ok => ApiResults.Ok(UserResponse.From(result.Profile!), "updated"),

@@ -13,6 +13,7 @@ namespace OwlFactory.ApiHost.Auth;
 internal static class SessionValidator
 {
     private const string ProfileKey = "owl.session.profile";
+    private const string AccountKey = "owl.session.account";
 
     public static async Task OnTokenValidated(TokenValidatedContext context)
     {
@@ -24,8 +25,8 @@ internal static class SessionValidator
             return;
         }
 
-        var client = context.HttpContext.RequestServices.GetRequiredService<IClusterClient>();
-        var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
+        var services = context.HttpContext.RequestServices;
+        var session = await services.GetRequiredService<SessionCache>().GetAsync(userId, services.GetRequiredService<IClusterClient>());
         // The role is compared too: a token is only as good as the account it names, whatever else it claims.
         if (session is null || !session.IsActive || session.TokenVersion != version
             || !string.Equals(session.Role, principal.FindFirstValue(OwlClaims.Role), StringComparison.Ordinal))
@@ -35,6 +36,20 @@ internal static class SessionValidator
         }
 
         context.HttpContext.Items[ProfileKey] = session.Profile;
+        context.HttpContext.Items[AccountKey] = userId;
+    }
+
+    /// <summary>
+    /// After a request that may have changed its own account (any method but GET and HEAD), this host reads that
+    /// account afresh: the user sees their own change at once here, whenever the announcement arrives.
+    /// </summary>
+    public static async Task ForgetOwnChanges(HttpContext http, RequestDelegate next)
+    {
+        await next(http);
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method) && http.Items[AccountKey] is Guid userId)
+        {
+            http.RequestServices.GetRequiredService<SessionCache>().ChangedHere(userId);
+        }
     }
 
     /// <summary>The account's profile as the session check read it for this request (one grain call serves both).</summary>

@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OwlFactory.Database.Notifications;
 
 namespace OwlFactory.Database.Batching;
 
@@ -39,12 +40,13 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="addCommands"/>'s statements in the next batch and completes once they are committed, or
     /// throws what running them alone threw. <paramref name="addCommands"/> may be called twice (the batch, then
-    /// alone), so it must add fresh commands each time. <paramref name="notice"/>: announced when the batch commits
-    /// (one NOTIFY per channel per batch, however many operations asked for it; see <see cref="BatchNotice"/>).
+    /// alone), so it must add fresh commands each time. <paramref name="notices"/>: announced when the batch commits
+    /// (one NOTIFY per channel per batch, however many operations asked for it; see <see cref="BatchNotice"/>); null
+    /// ones are skipped. An operation may be notices alone, with no statement.
     /// </summary>
-    public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, BatchNotice? notice = null)
+    public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
     {
-        var operation = new Operation(addCommands, notice);
+        var operation = new Operation(addCommands, [.. notices.OfType<BatchNotice>()]);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
         return operation.Done.Task;
     }
@@ -121,27 +123,31 @@ public sealed partial class WriteBatcher : IAsyncDisposable
             operation.AddCommands(batch);
         }
 
-        foreach (var channel in operations.Where(o => o.Notice is not null).GroupBy(o => o.Notice!.Channel))
+        foreach (var channel in operations.SelectMany(o => o.Notices).GroupBy(n => n.Channel, StringComparer.Ordinal))
         {
-            var payload = string.Join(',', channel.GroupBy(o => o.Notice!.Key).Select(k => $"{Uri.EscapeDataString(k.Key)}={k.Count()}"));
-            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
+            foreach (var payload in NoticePayload.Write(channel))
             {
-                // PostgreSQL refuses payloads of 8000 bytes or more; an empty one means "something, count unknown".
-                Parameters =
+                batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_notify($1, $2)")
                 {
-                    new NpgsqlParameter<string> { TypedValue = channel.Key },
-                    new NpgsqlParameter<string> { TypedValue = payload.Length < 7000 ? payload : "" },
-                },
-            });
+                    Parameters =
+                    {
+                        new NpgsqlParameter<string> { TypedValue = channel.Key },
+                        new NpgsqlParameter<string> { TypedValue = payload },
+                    },
+                });
+            }
         }
 
-        await batch.ExecuteNonQueryAsync();
+        if (batch.BatchCommands.Count > 0)
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A batch of {Count} writes failed ({Reason}); running each on its own")]
     private partial void LogBatchFailed(int count, string reason);
 
-    private sealed record Operation(Action<NpgsqlBatch> AddCommands, BatchNotice? Notice)
+    private sealed record Operation(Action<NpgsqlBatch> AddCommands, BatchNotice[] Notices)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

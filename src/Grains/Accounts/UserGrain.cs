@@ -98,7 +98,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     }
 
     public Task<UserSession?> GetSessionAsync()
-        => Task.FromResult(_state is null ? null : new UserSession(_state.Role, _state.IsActive, _state.TokenVersion, ToProfile(_state)));
+        => Task.FromResult(_state is null ? null : new UserSession(_state.Role, _state.IsActive, _state.TokenVersion, ToProfile(_state), _state.Version));
 
     public Task<UserProfile?> GetProfileAsync()
         => Task.FromResult(_state is null ? null : ToProfile(_state));
@@ -233,14 +233,10 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             Progress: 0, GpuServerId: null, Attempt: 1, LostRuns: 0, HoldKey: "", HoldAmount: 0m, Price: 0m, Cost: 0m,
             TimeoutSeconds: 0, IdempotencyKey: submission.StoredKey, AssignedAt: null, StartedAt: null,
             CompletedAt: null, CreatedAt: now, UpdatedAt: now, DeletedAt: null, Version: 0);
-        var result = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued");
-        if (result.Outcome == TaskOutcome.Ok)
+        var result = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued", isNewTask: true);
+        if (result.Outcome == TaskOutcome.Ok && submission.StoredKey is { } stored)
         {
-            _taskCount++;
-            if (submission.StoredKey is { } stored)
-            {
-                RememberSubmitted(stored, result.Task!);
-            }
+            RememberSubmitted(stored, result.Task!);
         }
 
         return result;
@@ -282,7 +278,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     public Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried)
         => _state is null
             ? Task.FromResult(TaskResult.Of(TaskOutcome.NotFound))
-            : ReserveAsync(retried, current.Version, $"retried: attempt {retried.Attempt} queued");
+            : ReserveAsync(retried, current.Version, $"retried: attempt {retried.Attempt} queued", isNewTask: false);
 
     public async Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine)
     {
@@ -316,14 +312,20 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         return written;
     }
 
-    public Task TaskDeletedAsync(Guid taskId)
+    public async Task TaskDeletedAsync(Guid taskId)
     {
         _taskCount = Math.Max(0, _taskCount - 1);
-        return Task.CompletedTask;
+        if (_state is not null)
+        {
+            await store.AnnounceAsync(Id, _state.Version);
+        }
     }
 
-    /// <summary>The rules of a submit and a retry, then the hold and the task's write in one transaction.</summary>
-    private async Task<TaskResult> ReserveAsync(TaskRecord next, long expectedVersion, string logLine)
+    /// <summary>
+    /// The rules of a submit and a retry, then the hold and the task's write in one transaction. The grain's memory
+    /// changes at once after the commit (no await between), so a session read never sees half of it.
+    /// </summary>
+    private async Task<TaskResult> ReserveAsync(TaskRecord next, long expectedVersion, string logLine, bool isNewTask)
     {
         var user = _state!;
         var live = config.Current;
@@ -367,12 +369,22 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 null, next.UpdatedAt)]
             : [];
         var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine)));
+        _active.Add(task.Id);
+        if (isNewTask)
+        {
+            _taskCount++;
+        }
+
         if (entries.Length > 0)
         {
             _state = updated;
         }
+        else if (isNewTask)
+        {
+            // Nothing held, so the row did not change and announced nothing: the count did.
+            await store.AnnounceAsync(Id, user.Version);
+        }
 
-        _active.Add(task.Id);
         return TaskResult.Of(TaskOutcome.Ok, written);
     }
 

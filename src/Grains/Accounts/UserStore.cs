@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.Database.Batching;
+using OwlFactory.Database.Notifications;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Tasks;
 
@@ -11,6 +12,8 @@ namespace OwlFactory.Grains.Accounts;
 /// state and what the API's lists query, so there is no second copy to keep in step. Writes are guarded by the row's
 /// version (in a statement that fails when the guard does not hold); the writes go through the silo's group commit
 /// (<see cref="WriteBatcher"/>). The unique indexes on lower(email) and lower(username) decide races between registrations.
+/// Every update announces itself in its own transaction (<see cref="AccountChanges"/>), so API hosts drop the session
+/// they keep for the account when it commits.
 /// </summary>
 public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 {
@@ -92,7 +95,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
                 batch.BatchCommands.Add(command);
-            });
+            }, AccountChanges.Notice(id, state.Version + 1));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -113,7 +116,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         try
         {
-            await batcher.WriteAsync(batch => AddLedgerCommand(batch, id, state, [entry]));
+            await batcher.WriteAsync(batch => AddLedgerCommand(batch, id, state, [entry]), AccountChanges.Notice(id, state.Version + 1));
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
         {
@@ -142,7 +145,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
             {
                 AddLedgerCommand(batch, id, state, entries);
             }
-        }, TaskStore.NoticeOf(task));
+        }, TaskStore.NoticeOf(task), entries.Count > 0 ? AccountChanges.Notice(id, state.Version + 1) : null);
         if (entries.Count > 0)
         {
             state.Version++;
@@ -150,6 +153,12 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
         return written!;
     }
+
+    /// <summary>
+    /// Announces a change of the account that its row does not show (its task count), made in the grain's memory
+    /// before this call: API hosts drop the session they keep for it.
+    /// </summary>
+    public Task AnnounceAsync(Guid id, long version) => batcher.ExecuteAsync(_ => { }, AccountChanges.Notice(id, version));
 
     private static void AddLedgerCommand(NpgsqlBatch batch, Guid id, UserState state, IReadOnlyList<LedgerEntry> entries)
     {

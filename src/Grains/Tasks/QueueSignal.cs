@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OwlFactory.Database.Notifications;
 
 namespace OwlFactory.Grains.Tasks;
 
@@ -9,7 +9,8 @@ namespace OwlFactory.Grains.Tasks;
 /// commits. Idle servers on this silo wait on <see cref="Next"/> and claim as soon as work arrives anywhere in the
 /// cluster. A missed notification costs at most the servers' one-second re-check, never a task.
 /// </summary>
-public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<QueueSignal> logger) : BackgroundService
+public sealed class QueueSignal(NpgsqlDataSource dataSource, ILogger<QueueSignal> logger)
+    : ChannelListener(dataSource, TaskStore.QueueChannel, logger)
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,48 +50,17 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
         return taken;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override void OnListening()
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => Heard(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {TaskStore.QueueChannel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                // Whatever was enqueued while this silo was not listening is picked up by this first wake-up.
-                Interlocked.Increment(ref _generation);
-                Fire();
-                try
-                {
-                    while (!stoppingToken.IsCancellationRequested)
-                    {
-                        await connection.WaitAsync(stoppingToken);
-                    }
-                }
-                finally
-                {
-                    // Pooled connections are not reset on return: leave no LISTEN behind on this one.
-                    await using var unlisten = new NpgsqlCommand("UNLISTEN *", connection);
-                    await unlisten.ExecuteNonQueryAsync(CancellationToken.None);
-                }
-            }
-            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogListenFailed(e);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
+        // Whatever was enqueued while this silo was not listening is picked up by this first wake-up.
+        Interlocked.Increment(ref _generation);
+        Fire();
     }
 
-    /// <summary>A batch's notice: <c>type=count,…</c> (URI-escaped types), or empty when the batch could not say.</summary>
-    private void Heard(string payload)
+    /// <summary>A batch's notice: <c>type=count,…</c>, or empty when the batch could not say.</summary>
+    protected override void OnNotice(string payload)
     {
-        if (payload.Length == 0)
+        if (NoticePayload.Read(payload) is not { } enqueued)
         {
             Interlocked.Increment(ref _generation);
         }
@@ -98,14 +68,9 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
         {
             lock (_credits)
             {
-                foreach (var entry in payload.Split(','))
+                foreach (var (type, count) in enqueued)
                 {
-                    var at = entry.LastIndexOf('=');
-                    if (at > 0 && long.TryParse(entry.AsSpan(at + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
-                    {
-                        var type = Uri.UnescapeDataString(entry[..at]);
-                        _credits[type] = _credits.GetValueOrDefault(type) + count;
-                    }
+                    _credits[type] = _credits.GetValueOrDefault(type) + count;
                 }
             }
         }
@@ -117,7 +82,4 @@ public sealed partial class QueueSignal(NpgsqlDataSource dataSource, ILogger<Que
     {
         Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
-
-    [LoggerMessage(EventId = 6101, Level = LogLevel.Warning, Message = "Listening for queued tasks failed; reconnecting")]
-    private partial void LogListenFailed(Exception exception);
 }
