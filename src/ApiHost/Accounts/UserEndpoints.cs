@@ -20,9 +20,9 @@ public static class UserEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetMeAsync(
-        HttpContext http, IClusterClient client, ClaimsPrincipal user)
+        HttpContext http, IClusterClient client, SessionCache sessions, ClaimsPrincipal user)
     {
-        var profile = SessionValidator.ProfileOf(http) ?? await client.GetGrain<IUserGrain>(user.GetUserId()).GetProfileAsync();
+        var profile = SessionValidator.ProfileOf(http) ?? await sessions.GetProfileAsync(user.GetUserId(), client);
         return profile is null ? ApiResults.NotFound("User") : ApiResults.Ok(UserResponse.From(profile));
     }
 

@@ -6,9 +6,14 @@ namespace OwlFactory.ApiHost.Auth;
 
 /// <summary>
 /// Token revocation, seen from an API host: the sessions this host checked, kept until their account's next change is
-/// announced (<see cref="AccountChanges"/>, heard by <see cref="AccountChangeListener"/>). A request whose account
-/// is kept here makes no grain call; any change of the account (a password, a role, a deactivation, a balance)
-/// drops it on every host at the change's commit, and nothing is kept while this host cannot hear announcements.
+/// announced (<see cref="AccountChanges"/>, heard by <see cref="AccountChangeListener"/>), so a request whose account
+/// is kept here makes no grain call for its token. Two copies, dropped by different changes:
+/// <list type="bullet">
+/// <item>for the token check: dropped by a change that revokes tokens (password, role, active flag), so a user's own
+/// submits and redemptions do not cost their next request a grain call;</item>
+/// <item>for the profile (<c>GET /api/users/me</c>): dropped by every change, balance included.</item>
+/// </list>
+/// A change is heard on every host at its commit; nothing is kept while this host cannot hear announcements.
 /// </summary>
 internal sealed class SessionCache : IDisposable
 {
@@ -23,29 +28,54 @@ internal sealed class SessionCache : IDisposable
 
     private const int Capacity = 200_000;
 
-    private readonly CoherentCache<Guid, UserSession> _sessions;
+    private readonly CoherentCache<Guid, UserSession> _tokens;
+    private readonly CoherentCache<Guid, UserSession> _profiles;
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource> _awaited = new();
     private readonly ITimer _sweeper;
 
     public SessionCache(TimeProvider clock)
     {
-        _sessions = new CoherentCache<Guid, UserSession>(clock, MaxAge, Capacity);
-        _sweeper = clock.CreateTimer(_ => _sessions.Sweep(SweepAge), null, SweepAge, SweepAge);
+        _tokens = new CoherentCache<Guid, UserSession>(clock, MaxAge, Capacity);
+        _profiles = new CoherentCache<Guid, UserSession>(clock, MaxAge, Capacity);
+        _sweeper = clock.CreateTimer(_ =>
+        {
+            _tokens.Sweep(SweepAge);
+            _profiles.Sweep(SweepAge);
+        }, null, SweepAge, SweepAge);
     }
 
-    /// <summary>The session of <paramref name="userId"/>: kept here, or read from its grain (and kept when still current).</summary>
-    public async ValueTask<UserSession?> GetAsync(Guid userId, IClusterClient client)
+    /// <summary>
+    /// What a token of <paramref name="userId"/> is checked against; <c>ProfileIsCurrent</c> says whether its profile
+    /// may be shown too (no change of the account was heard since it was read).
+    /// </summary>
+    public async ValueTask<(UserSession? Session, bool ProfileIsCurrent)> CheckAsync(Guid userId, IClusterClient client)
     {
-        if (_sessions.Find(userId) is { } kept)
+        if (_profiles.Find(userId) is { } current)
         {
-            return kept;
+            return (current, true);
         }
 
-        var ticket = _sessions.BeginRead();
+        if (_tokens.Find(userId) is { } valid)
+        {
+            return (valid, false);
+        }
+
+        return (await ReadAsync(userId, client), true);
+    }
+
+    /// <summary>The account's profile as of the last change heard: kept here, or read from its grain.</summary>
+    public async ValueTask<UserProfile?> GetProfileAsync(Guid userId, IClusterClient client)
+        => (_profiles.Find(userId) ?? await ReadAsync(userId, client))?.Profile;
+
+    private async Task<UserSession?> ReadAsync(Guid userId, IClusterClient client)
+    {
+        var tokenTicket = _tokens.BeginRead();
+        var profileTicket = _profiles.BeginRead();
         var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
         if (session is not null)
         {
-            _sessions.Keep(userId, session, session.Version, ticket);
+            _tokens.Keep(userId, session, session.Version, tokenTicket);
+            _profiles.Keep(userId, session, session.Version, profileTicket);
         }
 
         return session;
@@ -59,7 +89,7 @@ internal sealed class SessionCache : IDisposable
     {
         var heard = _awaited.GetOrAdd(userId, static _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         var result = await change();
-        if (changed(result) && _sessions.IsLive)
+        if (changed(result) && _tokens.IsLive)
         {
             try
             {
@@ -74,33 +104,43 @@ internal sealed class SessionCache : IDisposable
         return result;
     }
 
-    /// <summary>This host changed the account itself: its next request reads the account afresh.</summary>
-    public void ChangedHere(Guid userId) => _sessions.Changed(userId, 0);
+    /// <summary>This host changed the account itself: its next profile is read afresh, whenever the announcement comes.</summary>
+    public void ChangedHere(Guid userId) => _profiles.Changed(userId, 0);
 
     public void Heard(string payload)
     {
         if (AccountChanges.Read(payload) is not { } changes)
         {
-            _sessions.ChangedAll();
+            _tokens.ChangedAll();
+            _profiles.ChangedAll();
             ReleaseAll();
             return;
         }
 
-        foreach (var (id, version) in changes)
+        foreach (var (id, version, revokes) in changes)
         {
-            _sessions.Changed(id, version);
-            if (_awaited.TryRemove(id, out var heard))
+            _profiles.Changed(id, version);
+            if (revokes)
             {
-                heard.TrySetResult();
+                _tokens.Changed(id, version);
+                if (_awaited.TryRemove(id, out var heard))
+                {
+                    heard.TrySetResult();
+                }
             }
         }
     }
 
-    public void GoLive() => _sessions.GoLive();
+    public void GoLive()
+    {
+        _tokens.GoLive();
+        _profiles.GoLive();
+    }
 
     public void GoDark()
     {
-        _sessions.GoDark();
+        _tokens.GoDark();
+        _profiles.GoDark();
         ReleaseAll();
     }
 

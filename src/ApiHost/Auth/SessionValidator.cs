@@ -26,7 +26,7 @@ internal static class SessionValidator
         }
 
         var services = context.HttpContext.RequestServices;
-        var session = await services.GetRequiredService<SessionCache>().GetAsync(userId, services.GetRequiredService<IClusterClient>());
+        var (session, profileIsCurrent) = await services.GetRequiredService<SessionCache>().CheckAsync(userId, services.GetRequiredService<IClusterClient>());
         // The role is compared too: a token is only as good as the account it names, whatever else it claims.
         if (session is null || !session.IsActive || session.TokenVersion != version
             || !string.Equals(session.Role, principal.FindFirstValue(OwlClaims.Role), StringComparison.Ordinal))
@@ -35,7 +35,11 @@ internal static class SessionValidator
             return;
         }
 
-        context.HttpContext.Items[ProfileKey] = session.Profile;
+        if (profileIsCurrent)
+        {
+            context.HttpContext.Items[ProfileKey] = session.Profile;
+        }
+
         context.HttpContext.Items[AccountKey] = userId;
     }
 
@@ -52,6 +56,9 @@ internal static class SessionValidator
         }
     }
 
-    /// <summary>The account's profile as the session check read it for this request (one grain call serves both).</summary>
+    /// <summary>
+    /// The account's profile as the session check found it for this request, when no change was heard since (one read
+    /// serves both); null otherwise.
+    /// </summary>
     public static UserProfile? ProfileOf(HttpContext http) => http.Items[ProfileKey] as UserProfile;
 }

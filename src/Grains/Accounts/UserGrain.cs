@@ -390,7 +390,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
 
     private async Task<UserWriteOutcome> WriteAsync(UserState next)
     {
-        var outcome = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
+        // A new token version, role or active flag ends the account's earlier tokens on every API host.
+        var revokes = _state is null || next.TokenVersion != _state.TokenVersion || next.Role != _state.Role || next.IsActive != _state.IsActive;
+        var outcome = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next, revokes));
         if (outcome == UserWriteOutcome.Written)
         {
             _state = next;

@@ -82,9 +82,10 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     /// <summary>
     /// Writes the row if it is still at <paramref name="state"/>'s version, then bumps that version. A row written by
-    /// someone else in between is a bug or a split brain, not a business outcome: it throws.
+    /// someone else in between is a bug or a split brain, not a business outcome: it throws. <paramref name="revokes"/>:
+    /// the write ends the account's earlier tokens, and is announced as such.
     /// </summary>
-    public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state)
+    public async Task<UserWriteOutcome> UpdateAsync(Guid id, UserState state, bool revokes)
     {
         try
         {
@@ -95,7 +96,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
                 command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
                 command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
                 batch.BatchCommands.Add(command);
-            }, AccountChanges.Notice(id, state.Version + 1));
+            }, AccountChanges.Notice(id, state.Version + 1, revokes));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {

@@ -29,6 +29,15 @@ public sealed class NoticePayloadTests
     }
 
     [Fact]
+    public void AccountChanges_SayWhetherAChangeRevokesTokens()
+    {
+        var id = Guid.NewGuid();
+        var payload = Assert.Single(NoticePayload.Write([AccountChanges.Notice(id, 3), AccountChanges.Notice(id, 4, revokes: true)]));
+
+        Assert.Equal([(id, 3L, false), (id, 4L, true)], AccountChanges.Read(payload)!);
+    }
+
+    [Fact]
     public void Write_AKeyTooLongToSend_SaysSomethingHappened()
     {
         var payloads = NoticePayload.Write([new BatchNotice("c", new string('k', NoticePayload.MaxLength))]).ToList();
