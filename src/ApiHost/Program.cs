@@ -3,6 +3,7 @@ using OpenTelemetry.Metrics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
@@ -103,8 +104,20 @@ builder.Services.AddOptions<AuthSettings>().BindConfiguration(AuthSettings.Secti
 builder.Services.AddSingleton<SigningKeyProvider>();
 builder.Services.AddSingleton<TokenIssuer>();
 builder.Services.AddSingleton<AgentTokenIssuer>();
-builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer()
-    .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null);
+// A request is authenticated by the one handler its token is for: an agent token never goes through the JWT handler
+// (whose refusal of it would cost an exception on every heartbeat), a user's token never through the agent's.
+const string bearerOrAgent = "bearer-or-agent";
+builder.Services.AddAuthentication(o =>
+    {
+        o.DefaultScheme = JwtBearerDefaults.AuthenticationScheme;
+        o.DefaultAuthenticateScheme = bearerOrAgent;
+    })
+    .AddJwtBearer()
+    .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null)
+    .AddPolicyScheme(bearerOrAgent, null, o => o.ForwardDefaultSelector = context =>
+        AgentTokenIssuer.IsAgentBearer(context.Request.Headers.Authorization)
+            ? AgentAuthenticationHandler.SchemeName
+            : JwtBearerDefaults.AuthenticationScheme);
 builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
     .Configure<IOptions<AuthSettings>, SigningKeyProvider>((o, auth, keys) =>
     {
@@ -129,8 +142,11 @@ builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationSc
             OnMessageReceived = DashboardToken.OnMessageReceived,
         };
     });
+// Users' endpoints take users' tokens only: an agent token authenticates (above) but never passes these.
 builder.Services.AddAuthorizationBuilder()
-    .AddPolicy(OwlClaims.AdminPolicy, p => p.RequireRole(UserRole.Admin, UserRole.SuperAdmin));
+    .SetDefaultPolicy(new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser().Build())
+    .AddPolicy(OwlClaims.AdminPolicy, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+        .RequireRole(UserRole.Admin, UserRole.SuperAdmin));
 
 builder.Services.AddOptions<RateLimitSettings>().BindConfiguration(RateLimitSettings.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(TimeProvider.System);

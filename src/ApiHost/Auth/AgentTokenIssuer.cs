@@ -15,6 +15,11 @@ public sealed class AgentTokenIssuer(SigningKeyProvider keys)
     private const int RandomBytes = 16;
     private const int MacBytes = 16;
 
+    /// <summary>Whether an Authorization header carries an agent token (by its prefix; nothing is checked).</summary>
+    public static bool IsAgentBearer(string? authorization)
+        => authorization is { Length: > 7 } && authorization.AsSpan(7).TrimStart().StartsWith(Prefix, StringComparison.Ordinal)
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A new token for the server and the hash its grain stores.</summary>
     public (string Token, string Hash) Issue(Guid serverId)
     {
