@@ -46,6 +46,7 @@ public sealed partial class GpuServerGrain(
     // The agent's last call: a heartbeat's poll reaches the grain before its telemetry sample (which the stream
     // delivers a moment later), and either proves the agent alive.
     private DateTime? _lastPollAt;
+    private int _polling;
     private bool _suspect;
     private DateTime _activatedAt;
     private DateTime _reconciledAt;
@@ -229,24 +230,35 @@ public sealed partial class GpuServerGrain(
 
         var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
         var deadline = Now() + (wait < interval ? wait : interval);
-        while (true)
+        _polling++;
+        try
         {
-            await TryClaimAsync();
-            var remaining = deadline - Now();
-            if (HasNews() || remaining <= TimeSpan.Zero)
+            while (true)
             {
-                break;
-            }
+                await TryClaimAsync();
+                var remaining = deadline - Now();
+                if (HasNews() || remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
 
-            // Woken by new work anywhere in the cluster, by a slot of ours coming free, or once a second regardless
-            // (a missed notification, a claim that expired) — so a free slot is filled within a second.
-            var work = queueSignal.Next;
-            await Task.WhenAny(work, _news.Task, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock));
-            if (work.IsCompleted && _slots.Count > 0)
-            {
-                // The least loaded servers claim first: a server waits in proportion to how full it is.
-                await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state!.MaxConcurrentTasks)), clock);
+                // Woken by new work anywhere in the cluster, by a slot of ours coming free, or once a second regardless
+                // (a missed notification, a claim that expired) — so a free slot is filled within a second.
+                var work = queueSignal.Next;
+                await Task.WhenAny(work, _news.Task, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock));
+                if (work.IsCompleted && _slots.Count > 0)
+                {
+                    // The least loaded servers claim first: a server waits in proportion to how full it is.
+                    await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state!.MaxConcurrentTasks)), clock);
+                }
             }
+        }
+        finally
+        {
+            _polling--;
+            // The agent's silence starts when its poll is answered, not when it was sent: a poll held here for its
+            // whole wait must not count against the heartbeat timeout.
+            _lastPollAt = Now();
         }
 
         return Reply();
@@ -504,7 +516,9 @@ public sealed partial class GpuServerGrain(
 
     private int CurrentTasks => _slots.Count;
 
-    private DateTime? LastSeen => _latest is null ? _lastPollAt
+    // An agent whose poll is held here right now is seen now.
+    private DateTime? LastSeen => _polling > 0 ? Now()
+        : _latest is null ? _lastPollAt
         : _lastPollAt is { } poll && poll > _latest.Timestamp ? poll : _latest.Timestamp;
 
     private ServerSummary Summary()
