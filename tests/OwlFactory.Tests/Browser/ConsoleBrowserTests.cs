@@ -179,10 +179,12 @@ public sealed partial class ConsoleBrowserTests(SystemFixture system) : IAsyncLi
             }
         };
 
-        await page.GotoAsync("/api/docs");
+        // Scalar's bundle is megabytes of script: on a loaded CI machine it parses for longer than a console page, so
+        // the page is awaited by what it shows, not by its load event.
+        await page.GotoAsync("/api/docs", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
 
         await Expect(page).ToHaveTitleAsync("猫头鹰工厂 API 0.10.0");
-        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "猫头鹰工厂 API" })).ToBeVisibleAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "猫头鹰工厂 API" })).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(page.GetByText("Idempotency-Key").First).ToBeVisibleAsync();
         await Expect(page.GetByText("任务管理").First).ToBeVisibleAsync();
         await ConsoleBrowser.ScreenshotAsync(page, "api-docs");
