@@ -7,23 +7,27 @@ namespace OwlFactory.Grains;
 /// <summary>How a grain's store sends its writes: through the silo's <see cref="WriteBatcher"/> (group commit).</summary>
 public static class GuardedWrites
 {
-    /// <summary>The SQLSTATE that <c>owl_expect</c> raises when a version guard does not hold.</summary>
-    public const string GuardFailed = "OW001";
-
-    /// <summary>The check that ends a guarded statement: raises <see cref="GuardFailed"/> unless <paramref name="countSql"/> is 1.</summary>
-    public static string Expect(string countSql, string messageParameter) => $"SELECT owl_expect(({countSql}) = 1, {messageParameter})";
+    /// <summary>The check that ends a guarded statement: raises <see cref="WriteGuard.Failed"/> unless <paramref name="countSql"/> is 1.</summary>
+    public static string Expect(string countSql, string messageParameter) => WriteGuard.Expect(countSql, "1", messageParameter);
 
     /// <summary>
     /// Runs the write in the next batch; a version guard that did not hold comes back as the
     /// <see cref="InconsistentStateException"/> the grains expect (see <see cref="GrainWriteExtensions"/>).
     /// </summary>
-    public static async Task WriteAsync(this WriteBatcher batcher, Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
+    public static Task WriteAsync(this WriteBatcher batcher, Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
+        => ThrowingInconsistentState(batcher.ExecuteAsync(addCommands, notices));
+
+    /// <summary>Writes the rows in the next batch, coalesced with the batch's others; a guard that did not hold throws as above.</summary>
+    public static Task WriteAsync(this WriteBatcher batcher, IReadOnlyList<BatchRow> rows, params IEnumerable<BatchNotice?> notices)
+        => ThrowingInconsistentState(batcher.ExecuteAsync(rows, notices));
+
+    private static async Task ThrowingInconsistentState(Task write)
     {
         try
         {
-            await batcher.ExecuteAsync(addCommands, notices);
+            await write;
         }
-        catch (PostgresException e) when (e.SqlState == GuardFailed)
+        catch (PostgresException e) when (e.SqlState == WriteGuard.Failed)
         {
             throw new InconsistentStateException(e.MessageText);
         }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
 using Npgsql;
-using NpgsqlTypes;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.Database.Batching;
 
@@ -82,21 +81,28 @@ public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
         var ip = http.Connection.RemoteIpAddress?.ToString();
         var agent = Truncate(http.Request.Headers.UserAgent.ToString());
         var at = clock.GetUtcNow().UtcDateTime;
-        // Group commit with the other requests' records: the answer still waits for this row to be durable.
-        await batcher.ExecuteAsync(batch => batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at) VALUES ($1, $2, $3::jsonb, $4, $5, $6)")
-        {
-            Parameters =
-            {
-                new NpgsqlParameter { Value = (object?)userId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid },
-                new NpgsqlParameter<string> { TypedValue = action },
-                new NpgsqlParameter<string> { TypedValue = json },
-                new NpgsqlParameter { Value = (object?)ip ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter { Value = (object?)agent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text },
-                new NpgsqlParameter<DateTime> { TypedValue = at },
-            },
-        }));
+        // Group commit with the other requests' records, in one statement: the answer still waits for this row to be durable.
+        await batcher.ExecuteAsync([BatchRow.Of(Actions, new AuditRecord(userId, action, json, ip, agent, at))]);
     }
+
+    private sealed record AuditRecord(Guid? UserId, string Action, string Details, string? Ip, string? UserAgent, DateTime At);
+
+    private static readonly RowStatement<AuditRecord> Actions = new(
+        WriteRanks.Audit,
+        """
+        INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at)
+        SELECT a.user_id, a.action, a.details::jsonb, a.ip, a.user_agent, a.at
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS a(user_id, action, details, ip, user_agent, at)
+        """,
+        (p, records) =>
+        {
+            p.Add(RowArrays.Of(records, r => r.UserId));
+            p.Add(RowArrays.Of(records, r => r.Action));
+            p.Add(RowArrays.Of(records, r => r.Details));
+            p.Add(RowArrays.Of(records, r => r.Ip));
+            p.Add(RowArrays.Of(records, r => r.UserAgent));
+            p.Add(RowArrays.Timestamps(records, r => r.At));
+        });
 
     /// <summary>The status an endpoint's result will answer with (a Results&lt;…&gt; union wraps the actual result).</summary>
     private static int StatusOf(object? result)

@@ -45,8 +45,18 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     /// ones are skipped. An operation may be notices alone, with no statement.
     /// </summary>
     public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
+        => Enqueue(new Operation([], addCommands, [.. notices.OfType<BatchNotice>()]));
+
+    /// <summary>
+    /// Writes <paramref name="rows"/> in the next batch, each coalesced with the batch's other rows of its
+    /// <see cref="RowStatement"/>, and completes once they are committed, or throws what writing them alone threw
+    /// (see the other overload).
+    /// </summary>
+    public Task ExecuteAsync(IReadOnlyList<BatchRow> rows, params IEnumerable<BatchNotice?> notices)
+        => Enqueue(new Operation([.. rows], null, [.. notices.OfType<BatchNotice>()]));
+
+    private Task Enqueue(Operation operation)
     {
-        var operation = new Operation(addCommands, [.. notices.OfType<BatchNotice>()]);
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
         return operation.Done.Task;
     }
@@ -113,14 +123,22 @@ public sealed partial class WriteBatcher : IAsyncDisposable
         }
     }
 
-    /// <summary>One round trip, one implicit transaction: PostgreSQL commits the batch at its single Sync, or nothing.</summary>
+    /// <summary>
+    /// One round trip, one implicit transaction: PostgreSQL commits the batch at its single Sync, or nothing. The rows
+    /// go first, one statement per <see cref="RowStatement"/> in rank order, then each operation's own commands.
+    /// </summary>
     private async Task ExecuteTogetherAsync(List<Operation> operations)
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         await using var batch = connection.CreateBatch();
+        foreach (var statement in operations.SelectMany(o => o.Rows).GroupBy(r => r.Statement, r => r.Row).OrderBy(g => g.Key.Rank))
+        {
+            batch.BatchCommands.Add(statement.Key.Build([.. statement]));
+        }
+
         foreach (var operation in operations)
         {
-            operation.AddCommands(batch);
+            operation.AddCommands?.Invoke(batch);
         }
 
         foreach (var channel in operations.SelectMany(o => o.Notices).GroupBy(n => n.Channel, StringComparer.Ordinal))
@@ -147,7 +165,7 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A batch of {Count} writes failed ({Reason}); running each on its own")]
     private partial void LogBatchFailed(int count, string reason);
 
-    private sealed record Operation(Action<NpgsqlBatch> AddCommands, BatchNotice[] Notices)
+    private sealed record Operation(BatchRow[] Rows, Action<NpgsqlBatch>? AddCommands, BatchNotice[] Notices)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

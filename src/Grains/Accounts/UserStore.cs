@@ -17,14 +17,6 @@ namespace OwlFactory.Grains.Accounts;
 /// </summary>
 public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 {
-    private const string UpdateSql =
-        """
-        UPDATE users SET email = $2, username = $3, full_name = $4, password_hash = $5, role = $6, is_active = $7,
-            balance = $8, held = $9, token_version = $10, created_at = $11, updated_at = $12, last_login = $13,
-            version = version + 1
-        WHERE id = $1 AND version = $14
-        """;
-
     private const string Columns =
         "email, username, full_name, password_hash, role, is_active, balance, held, token_version, created_at, updated_at, last_login, version";
 
@@ -89,14 +81,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         try
         {
-            await batcher.WriteAsync(batch =>
-            {
-                var command = new NpgsqlBatchCommand($"WITH updated AS ({UpdateSql} RETURNING id) {GuardedWrites.Expect("SELECT count(*) FROM updated", "$15")}");
-                AddParameters(command.Parameters, id, state);
-                command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
-                batch.BatchCommands.Add(command);
-            }, AccountChanges.Notice(id, state.Version + 1, revokes));
+            await batcher.WriteAsync([Row(id, state, [])], AccountChanges.Notice(id, state.Version + 1, revokes));
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -117,7 +102,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         try
         {
-            await batcher.WriteAsync(batch => AddLedgerCommand(batch, id, state, [entry]), AccountChanges.Notice(id, state.Version + 1));
+            await batcher.WriteAsync([Row(id, state, [entry])], AccountChanges.Notice(id, state.Version + 1));
         }
         catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
         {
@@ -138,21 +123,14 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// </summary>
     public async Task<TaskRecord> ApplyWithTaskAsync(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, TaskWrite task)
     {
-        TaskRecord? written = null;
-        await batcher.WriteAsync(batch =>
-        {
-            written = TaskStore.AddWrite(batch, task);
-            if (entries.Count > 0)
-            {
-                AddLedgerCommand(batch, id, state, entries);
-            }
-        }, TaskStore.NoticeOf(task), entries.Count > 0 ? AccountChanges.Notice(id, state.Version + 1) : null);
+        BatchRow[] rows = entries.Count > 0 ? [Row(id, state, entries), TaskStore.Row(task)] : [TaskStore.Row(task)];
+        await batcher.WriteAsync(rows, TaskStore.NoticeOf(task), entries.Count > 0 ? AccountChanges.Notice(id, state.Version + 1) : null);
         if (entries.Count > 0)
         {
             state.Version++;
         }
 
-        return written!;
+        return task.Written;
     }
 
     /// <summary>
@@ -161,34 +139,70 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// </summary>
     public Task AnnounceAsync(Guid id, long version) => batcher.ExecuteAsync(_ => { }, AccountChanges.Notice(id, version));
 
-    private static void AddLedgerCommand(NpgsqlBatch batch, Guid id, UserState state, IReadOnlyList<LedgerEntry> entries)
+    /// <summary>
+    /// The row that writes the account if it is still at <paramref name="state"/>'s version (its balance and held
+    /// already include <paramref name="entries"/>), with its ledger entries, in one statement with the batch's other
+    /// accounts.
+    /// </summary>
+    private static BatchRow Row(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries)
+        => BatchRow.Of(Accounts, new AccountWrite(id, state, entries));
+
+    private sealed record AccountWrite(Guid Id, UserState State, IReadOnlyList<LedgerEntry> Entries);
+
+    // Each account's row at its new values where it is still at its version, then the entries of the accounts written,
+    // each with the balance its account has after the write.
+    private static readonly RowStatement<AccountWrite> Accounts = new(
+        WriteRanks.Accounts,
+        """
+        WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[],
+                $8::numeric[], $9::numeric[], $10::int[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[], $14::bigint[])
+            AS v(id, email, username, full_name, password_hash, role, is_active, balance, held, token_version, created_at,
+                 updated_at, last_login, version)),
+        updated AS (
+            UPDATE users u SET email = v.email, username = v.username, full_name = v.full_name, password_hash = v.password_hash,
+                role = v.role, is_active = v.is_active, balance = v.balance, held = v.held, token_version = v.token_version,
+                created_at = v.created_at, updated_at = v.updated_at, last_login = v.last_login, version = u.version + 1
+            FROM v WHERE u.id = v.id AND u.version = v.version
+            RETURNING u.id, u.balance),
+        entries AS (
+            INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
+                                        description, created_by, created_at)
+            SELECT e.user_id, e.kind, e.amount, e.hold_amount, updated.balance, e.key, e.reference_id, e.description,
+                   e.created_by, e.created_at
+            FROM unnest($15::uuid[], $16::text[], $17::numeric[], $18::numeric[], $19::text[], $20::uuid[], $21::text[],
+                        $22::uuid[], $23::timestamptz[])
+                WITH ORDINALITY AS e(user_id, kind, amount, hold_amount, key, reference_id, description, created_by, created_at, n)
+            JOIN updated ON updated.id = e.user_id
+            ORDER BY e.n)
+        """,
+        BindAccounts, "SELECT count(*) FROM updated", w => StaleMessage(w.Id, w.State));
+
+    private static void BindAccounts(NpgsqlParameterCollection p, IReadOnlyList<AccountWrite> writes)
     {
-        var command = new NpgsqlBatchCommand(
-            $"""
-            WITH updated AS ({UpdateSql} RETURNING id),
-            entries AS (
-                INSERT INTO ledger_entries (user_id, kind, amount, hold_amount, balance_after, idempotency_key, reference_id,
-                                            description, created_by, created_at)
-                SELECT updated.id, e.kind, e.amount, e.hold_amount, $8, e.key, $19, e.description, $20, $21
-                FROM updated CROSS JOIN unnest($15::text[], $16::numeric[], $17::numeric[], $18::text[], $22::text[])
-                    WITH ORDINALITY AS e(kind, amount, hold_amount, key, description, n)
-                ORDER BY e.n)
-            {GuardedWrites.Expect("SELECT count(*) FROM updated", "$23")}
-            """);
-        var p = command.Parameters;
-        AddParameters(p, id, state);
-        p.Add(new NpgsqlParameter<long> { TypedValue = state.Version });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Kind)] });
-        p.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. entries.Select(e => e.Amount)] });
-        p.Add(new NpgsqlParameter<decimal[]> { TypedValue = [.. entries.Select(e => e.HoldAmount)] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.IdempotencyKey)] });
-        var first = entries[0];
-        p.Add(new NpgsqlParameter { Value = (object?)first.ReferenceId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter { Value = (object?)first.CreatedBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = first.CreatedAt });
-        p.Add(new NpgsqlParameter<string?[]> { TypedValue = [.. entries.Select(e => e.Description)] });
-        p.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(id, state) });
-        batch.BatchCommands.Add(command);
+        p.Add(RowArrays.Of(writes, w => w.Id));
+        p.Add(RowArrays.Of(writes, w => w.State.Email));
+        p.Add(RowArrays.Of(writes, w => w.State.Username));
+        p.Add(RowArrays.Of(writes, w => w.State.FullName));
+        p.Add(RowArrays.Of(writes, w => w.State.PasswordHash));
+        p.Add(RowArrays.Of(writes, w => w.State.Role));
+        p.Add(RowArrays.Of(writes, w => w.State.IsActive));
+        p.Add(RowArrays.Of(writes, w => w.State.Balance));
+        p.Add(RowArrays.Of(writes, w => w.State.Held));
+        p.Add(RowArrays.Of(writes, w => w.State.TokenVersion));
+        p.Add(RowArrays.Timestamps(writes, w => w.State.CreatedAt));
+        p.Add(RowArrays.Timestamps(writes, w => w.State.UpdatedAt));
+        p.Add(RowArrays.Timestamps(writes, w => w.State.LastLogin));
+        p.Add(RowArrays.Of(writes, w => w.State.Version));
+        var entries = writes.SelectMany(w => w.Entries.Select(e => (w.Id, Entry: e))).ToList();
+        p.Add(RowArrays.Of(entries, e => e.Id));
+        p.Add(RowArrays.Of(entries, e => e.Entry.Kind));
+        p.Add(RowArrays.Of(entries, e => e.Entry.Amount));
+        p.Add(RowArrays.Of(entries, e => e.Entry.HoldAmount));
+        p.Add(RowArrays.Of(entries, e => e.Entry.IdempotencyKey));
+        p.Add(RowArrays.Of(entries, e => e.Entry.ReferenceId));
+        p.Add(RowArrays.Of(entries, e => e.Entry.Description));
+        p.Add(RowArrays.Of(entries, e => e.Entry.CreatedBy));
+        p.Add(RowArrays.Timestamps(entries, e => e.Entry.CreatedAt));
     }
 
     private static string StaleMessage(Guid id, UserState state) => $"users row {id} is no longer at version {state.Version}";

@@ -1,6 +1,4 @@
-using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using OwlFactory.Database.Batching;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -20,11 +18,6 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         "id, user_id, title, description, task_type, priority, estimated_duration, config, result, error_message, status, " +
         "progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key, " +
         "assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version";
-
-    // $1…$28 in the order of Columns; a write's own parameters follow ($29 on).
-    private const string Values =
-        "$1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, " +
-        "$22, $23, $24, $25, $26, $27, $28";
 
     public async Task<TaskRecord?> LoadAsync(Guid id)
     {
@@ -120,12 +113,11 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         return [.. claimed.OrderByDescending(c => c.Front).ThenByDescending(c => c.Priority).ThenBy(c => c.At).Select(c => c.Id)];
     }
 
-    /// <summary>Runs one write (see <see cref="AddWrite"/>) in the silo's next batch; answers the record at its new version.</summary>
+    /// <summary>Runs one write (see <see cref="Row"/>) in the silo's next batch; answers the record at its new version.</summary>
     public async Task<TaskRecord> WriteAsync(TaskWrite write)
     {
-        TaskRecord? written = null;
-        await batcher.WriteAsync(batch => written = AddWrite(batch, write), NoticeOf(write));
-        return written!;
+        await batcher.WriteAsync([Row(write)], NoticeOf(write));
+        return write.Written;
     }
 
     /// <summary>A write that puts the task into the queue is announced, by task type, once it commits (see <see cref="QueueSignal"/>).</summary>
@@ -133,49 +125,96 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         => write.Queue is QueueChange.Enqueue or QueueChange.EnqueueFront ? new BatchNotice(QueueChannel, write.Next.TaskType) : null;
 
     /// <summary>
-    /// Adds the statement that writes the row (inserted when <c>ExpectedVersion</c> is 0, else only if still at that
-    /// version) with its queue change and log line; answers the record at its new version. A row at another version
-    /// fails the statement (<see cref="GuardedWrites.GuardFailed"/>).
+    /// The row that writes the task (inserted when <c>ExpectedVersion</c> is 0, else only if still at that version) with
+    /// its queue change and log line, all in one statement with the batch's other task writes. A row at another version
+    /// fails the statement (<see cref="WriteGuard.Failed"/>).
     /// </summary>
-    public static TaskRecord AddWrite(NpgsqlBatch batch, TaskWrite write)
+    public static BatchRow Row(TaskWrite write) => BatchRow.Of(write.ExpectedVersion == 0 ? Insert : Update, write);
+
+    // The batch's task writes as arrays, one element per write: the row's columns at its new version, then the version
+    // it replaces, its queue change and its log line.
+    private const string WritesSql =
+        """
+        WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
+                $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::uuid[], $14::int[], $15::int[], $16::text[],
+                $17::numeric[], $18::numeric[], $19::numeric[], $20::int[], $21::text[], $22::timestamptz[], $23::timestamptz[],
+                $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::timestamptz[], $28::bigint[], $29::bigint[],
+                $30::int[], $31::text[])
+            AS v(id, user_id, title, description, task_type, priority, estimated_duration, config, result, error_message, status,
+                 progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key,
+                 assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version, expected_version, queue, log_line))
+        """;
+
+    private const string ValuesFromV =
+        "v.id, v.user_id, v.title, v.description, v.task_type, v.priority, v.estimated_duration, v.config::jsonb, v.result::jsonb, " +
+        "v.error_message, v.status, v.progress, v.gpu_server_id, v.attempt, v.lost_runs, v.hold_key, v.hold_amount, v.price, v.cost, " +
+        "v.timeout_seconds, v.idempotency_key, v.assigned_at, v.started_at, v.completed_at, v.created_at, v.updated_at, v.deleted_at, v.version";
+
+    // What follows the write of the rows (t): each written task's queue change and log line.
+    private static readonly string QueueAndLogSql =
+        $"""
+        , q AS (INSERT INTO task_queue (task_id, task_type, priority, front, enqueued_at)
+                SELECT v.id, v.task_type, v.priority, v.queue = {(int)QueueChange.EnqueueFront}, v.updated_at
+                FROM t JOIN v ON v.id = t.id WHERE v.queue IN ({(int)QueueChange.Enqueue}, {(int)QueueChange.EnqueueFront})
+                ON CONFLICT (task_id) DO UPDATE SET front = EXCLUDED.front, enqueued_at = EXCLUDED.enqueued_at,
+                                                     claimed_by = NULL, claimed_at = NULL)
+        , d AS (DELETE FROM task_queue WHERE task_id IN (SELECT v.id FROM t JOIN v ON v.id = t.id WHERE v.queue = {(int)QueueChange.Remove}))
+        , l AS (INSERT INTO task_logs (task_id, ts, level, message, source)
+                SELECT v.id, v.updated_at, 'INFO', v.log_line, 'platform' FROM t JOIN v ON v.id = t.id WHERE v.log_line IS NOT NULL)
+        """;
+
+    private static readonly RowStatement<TaskWrite> Insert = new(
+        WriteRanks.NewTasks,
+        $"{WritesSql}, t AS (INSERT INTO tasks ({Columns}) SELECT {ValuesFromV} FROM v RETURNING id) {QueueAndLogSql}",
+        BindWrites, "SELECT count(*) FROM t", StaleMessage);
+
+    private static readonly RowStatement<TaskWrite> Update = new(
+        WriteRanks.TaskUpdates,
+        $"{WritesSql}, t AS (UPDATE tasks SET ({Columns}) = ({ValuesFromV}) FROM v WHERE tasks.id = v.id AND tasks.version = v.expected_version " +
+        $"RETURNING tasks.id) {QueueAndLogSql}",
+        BindWrites, "SELECT count(*) FROM t", StaleMessage);
+
+    private static string StaleMessage(TaskWrite write) => $"tasks row {write.Next.Id} is no longer at version {write.ExpectedVersion}";
+
+    private static void BindWrites(NpgsqlParameterCollection p, IReadOnlyList<TaskWrite> writes)
     {
-        var next = write.Next with { Version = write.ExpectedVersion + 1 };
-        var sql = new StringBuilder();
-        sql.Append(write.ExpectedVersion == 0
-            ? $"WITH t AS (INSERT INTO tasks ({Columns}) VALUES ({Values}) RETURNING id, task_type, priority)"
-            : $"WITH t AS (UPDATE tasks SET ({Columns}) = ({Values}) WHERE id = $1 AND version = $29 RETURNING id, task_type, priority)");
-        switch (write.Queue)
+        var rows = new TaskRecord[writes.Count];
+        for (var i = 0; i < rows.Length; i++)
         {
-            case QueueChange.Enqueue or QueueChange.EnqueueFront:
-                sql.Append(
-                    """
-                    , q AS (INSERT INTO task_queue (task_id, task_type, priority, front, enqueued_at)
-                            SELECT id, task_type, priority, $30, $31 FROM t
-                            ON CONFLICT (task_id) DO UPDATE SET front = EXCLUDED.front, enqueued_at = EXCLUDED.enqueued_at,
-                                                                 claimed_by = NULL, claimed_at = NULL)
-                    """);
-                break;
-            case QueueChange.Remove:
-                sql.Append(", q AS (DELETE FROM task_queue WHERE task_id IN (SELECT id FROM t))");
-                break;
+            rows[i] = writes[i].Written;
         }
 
-        if (write.LogLine is not null)
-        {
-            sql.Append(", l AS (INSERT INTO task_logs (task_id, ts, level, message, source) SELECT id, $31, 'INFO', $32, 'platform' FROM t)");
-        }
-
-        sql.Append(' ').Append(GuardedWrites.Expect("SELECT count(*) FROM t", "$33"));
-        var command = new NpgsqlBatchCommand(sql.ToString());
-        AddParameters(command.Parameters, next);
-        var p = command.Parameters;
-        p.Add(new NpgsqlParameter<long> { TypedValue = write.ExpectedVersion });
-        p.Add(new NpgsqlParameter<bool> { TypedValue = write.Queue == QueueChange.EnqueueFront });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = next.UpdatedAt });
-        p.Add(Nullable(NpgsqlDbType.Text, write.LogLine));
-        p.Add(new NpgsqlParameter<string> { TypedValue = $"tasks row {next.Id} is no longer at version {write.ExpectedVersion}" });
-        batch.BatchCommands.Add(command);
-        return next;
+        p.Add(RowArrays.Of(rows, t => t.Id));
+        p.Add(RowArrays.Of(rows, t => t.UserId));
+        p.Add(RowArrays.Of(rows, t => t.Title));
+        p.Add(RowArrays.Of(rows, t => t.Description));
+        p.Add(RowArrays.Of(rows, t => t.TaskType));
+        p.Add(RowArrays.Of(rows, t => t.Priority));
+        p.Add(RowArrays.Of(rows, t => t.EstimatedDuration));
+        p.Add(RowArrays.Of(rows, t => t.ConfigJson));
+        p.Add(RowArrays.Of(rows, t => t.ResultJson));
+        p.Add(RowArrays.Of(rows, t => t.ErrorMessage));
+        p.Add(RowArrays.Of(rows, t => t.Status));
+        p.Add(RowArrays.Of(rows, t => t.Progress));
+        p.Add(RowArrays.Of(rows, t => t.GpuServerId));
+        p.Add(RowArrays.Of(rows, t => t.Attempt));
+        p.Add(RowArrays.Of(rows, t => t.LostRuns));
+        p.Add(RowArrays.Of(rows, t => t.HoldKey));
+        p.Add(RowArrays.Of(rows, t => t.HoldAmount));
+        p.Add(RowArrays.Of(rows, t => t.Price));
+        p.Add(RowArrays.Of(rows, t => t.Cost));
+        p.Add(RowArrays.Of(rows, t => t.TimeoutSeconds));
+        p.Add(RowArrays.Of(rows, t => t.IdempotencyKey));
+        p.Add(RowArrays.Timestamps(rows, t => t.AssignedAt));
+        p.Add(RowArrays.Timestamps(rows, t => t.StartedAt));
+        p.Add(RowArrays.Timestamps(rows, t => t.CompletedAt));
+        p.Add(RowArrays.Timestamps(rows, t => t.CreatedAt));
+        p.Add(RowArrays.Timestamps(rows, t => t.UpdatedAt));
+        p.Add(RowArrays.Timestamps(rows, t => t.DeletedAt));
+        p.Add(RowArrays.Of(rows, t => t.Version));
+        p.Add(RowArrays.Of(writes, w => w.ExpectedVersion));
+        p.Add(RowArrays.Of(writes, w => (int)w.Queue));
+        p.Add(RowArrays.Of(writes, w => w.LogLine));
     }
 
     /// <summary>Appends an agent's lines to the task's log, in order.</summary>
@@ -215,41 +254,6 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
         return ids;
     }
-
-    private static void AddParameters(NpgsqlParameterCollection p, TaskRecord t)
-    {
-        p.Add(new NpgsqlParameter<Guid> { TypedValue = t.Id });
-        p.Add(new NpgsqlParameter<Guid> { TypedValue = t.UserId });
-        p.Add(new NpgsqlParameter<string> { TypedValue = t.Title });
-        p.Add(Nullable(NpgsqlDbType.Text, t.Description));
-        p.Add(new NpgsqlParameter<string> { TypedValue = t.TaskType });
-        p.Add(new NpgsqlParameter<int> { TypedValue = t.Priority });
-        p.Add(Nullable(NpgsqlDbType.Integer, t.EstimatedDuration));
-        p.Add(new NpgsqlParameter<string> { TypedValue = t.ConfigJson, NpgsqlDbType = NpgsqlDbType.Text });
-        p.Add(Nullable(NpgsqlDbType.Text, t.ResultJson));
-        p.Add(Nullable(NpgsqlDbType.Text, t.ErrorMessage));
-        p.Add(new NpgsqlParameter<string> { TypedValue = t.Status });
-        p.Add(new NpgsqlParameter<double> { TypedValue = t.Progress });
-        p.Add(Nullable(NpgsqlDbType.Uuid, t.GpuServerId));
-        p.Add(new NpgsqlParameter<int> { TypedValue = t.Attempt });
-        p.Add(new NpgsqlParameter<int> { TypedValue = t.LostRuns });
-        p.Add(new NpgsqlParameter<string> { TypedValue = t.HoldKey });
-        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.HoldAmount });
-        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.Price });
-        p.Add(new NpgsqlParameter<decimal> { TypedValue = t.Cost });
-        p.Add(new NpgsqlParameter<int> { TypedValue = t.TimeoutSeconds });
-        p.Add(Nullable(NpgsqlDbType.Text, t.IdempotencyKey));
-        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.AssignedAt));
-        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.StartedAt));
-        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.CompletedAt));
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = t.CreatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(new NpgsqlParameter<DateTime> { TypedValue = t.UpdatedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        p.Add(Nullable(NpgsqlDbType.TimestampTz, t.DeletedAt));
-        p.Add(new NpgsqlParameter<long> { TypedValue = t.Version });
-    }
-
-    private static NpgsqlParameter Nullable(NpgsqlDbType type, object? value)
-        => new() { NpgsqlDbType = type, Value = value ?? DBNull.Value };
 
     private static TaskRecord Read(NpgsqlDataReader r) => new(
         Id: r.GetGuid(0),
