@@ -76,6 +76,39 @@ public sealed class WriteBatcherTests : IAsyncLifetime
         Assert.Equal(200, await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM {_table}"));
     }
 
+    [Fact]
+    public async Task ExecuteAsync_CoalescedRows_OneStaleRowFailsOnlyItsOperationWithItsOwnMessage()
+    {
+        await TestDatabase.ScalarAsync<int>($"INSERT INTO {_table} (id) SELECT g FROM generate_series(0, 19) g");
+        await using var batcher = new WriteBatcher(TestDatabase.DataSource, NullLogger<WriteBatcher>.Instance, concurrency: 1);
+        var bumps = new RowStatement<(int Id, int Expected)>(
+            rank: 1,
+            $"WITH v AS (SELECT * FROM unnest($1::int[], $2::int[]) AS v(id, expected)), " +
+            $"u AS (UPDATE {_table} t SET version = t.version + 1 FROM v WHERE t.id = v.id AND t.version = v.expected RETURNING t.id)",
+            (p, rows) =>
+            {
+                p.Add(RowArrays.Of(rows, r => r.Id));
+                p.Add(RowArrays.Of(rows, r => r.Expected));
+            },
+            guard: "SELECT count(*) FROM u",
+            staleMessage: r => $"row {r.Id} is not at version {r.Expected}");
+
+        // Twenty operations behind a slow one go to PostgreSQL as one batch: one statement bumping twenty rows, one stale.
+        var blocker = batcher.ExecuteAsync(b => b.BatchCommands.Add(new NpgsqlBatchCommand("SELECT pg_sleep(0.5)")));
+        var writes = Enumerable.Range(0, 20)
+            .Select(id => Capture(batcher.ExecuteAsync([BatchRow.Of(bumps, (id, id == 7 ? 5 : 1))])))
+            .ToList();
+        await blocker;
+        var outcomes = await Task.WhenAll(writes);
+
+        var failure = Assert.IsType<PostgresException>(outcomes[7]);
+        Assert.Equal(WriteGuard.Failed, failure.SqlState);
+        Assert.Equal("row 7 is not at version 5", failure.MessageText);
+        Assert.All(outcomes.Where((_, id) => id != 7), Assert.Null);
+        Assert.Equal(19, await TestDatabase.ScalarAsync<long>($"SELECT count(*) FROM {_table} WHERE version = 2"));
+        Assert.Equal(1, await TestDatabase.ScalarAsync<int>($"SELECT version FROM {_table} WHERE id = 7"));
+    }
+
     private NpgsqlBatchCommand Insert(int id)
         => new($"INSERT INTO {_table} (id) VALUES ($1)") { Parameters = { new NpgsqlParameter<int> { TypedValue = id } } };
 
