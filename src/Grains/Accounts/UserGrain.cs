@@ -18,6 +18,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     // The keys of the latest submissions and the tasks they created: a resent submit is answered without a query.
     private const int RememberedSubmissions = 128;
     private static readonly TimeSpan OperationKeyLookupWindow = TimeSpan.FromMinutes(1);
+
+    // How far the clocks of an API host (which stamps operation ids) and this silo may disagree.
+    private static readonly TimeSpan ClockSkewMargin = TimeSpan.FromSeconds(5);
     private readonly Dictionary<string, TaskRecord> _submitted = new(StringComparer.Ordinal);
     private readonly Queue<string> _submittedOrder = new();
     private DateTimeOffset _activatedAt;
@@ -220,7 +223,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             return TaskResult.Of(TaskOutcome.NotFound);
         }
 
-        if (submission.StoredKey is { } key && await FindSubmittedAsync(key, submission.KeyIsOperationId) is { } earlier)
+        if (submission.StoredKey is { } key && await FindSubmittedAsync(key, submission.KeyIsOperationId ? submission.OperationId : null) is { } earlier)
         {
             return TaskResult.Of(TaskOutcome.Ok, earlier);
         }
@@ -244,23 +247,37 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
 
     /// <summary>
     /// The task an earlier call with this key created. Recent keys are answered from memory. A key made from a
-    /// request's operation id can only come back as a resend of that request within its few seconds of retries, so the
-    /// table is asked only in the first minute of this activation (the first try may have run on a silo now gone);
-    /// a caller's Idempotency-Key may come back at any time, so it is always looked up.
+    /// request's operation id can only come back as a resend of that request, so the table is asked only when a try of it
+    /// may have run before this activation (on a silo now gone): when the id's own time stamp (a version 7 id) is not
+    /// clearly after this activation began, or, for an id without one, in the first minute of this activation. A
+    /// caller's Idempotency-Key may come back at any time, so it is always looked up.
     /// </summary>
-    private async Task<TaskRecord?> FindSubmittedAsync(string key, bool keyIsOperationId)
+    private async Task<TaskRecord?> FindSubmittedAsync(string key, Guid? operationId)
     {
         if (_submitted.TryGetValue(key, out var remembered))
         {
             return remembered;
         }
 
-        if (keyIsOperationId && clock.GetUtcNow() - _activatedAt > OperationKeyLookupWindow)
+        if (operationId is { } id && !MayPredateActivation(id))
         {
             return null;
         }
 
         return await tasks.FindByIdempotencyKeyAsync(Id, key);
+    }
+
+    private bool MayPredateActivation(Guid operationId)
+    {
+        if (operationId.Version != 7)
+        {
+            return clock.GetUtcNow() - _activatedAt <= OperationKeyLookupWindow;
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        operationId.TryWriteBytes(bytes, bigEndian: true, out _);
+        var stampedMs = ((long)bytes[0] << 40) | ((long)bytes[1] << 32) | ((long)bytes[2] << 24) | ((long)bytes[3] << 16) | ((long)bytes[4] << 8) | bytes[5];
+        return DateTimeOffset.FromUnixTimeMilliseconds(stampedMs) <= _activatedAt + ClockSkewMargin;
     }
 
     private void RememberSubmitted(string key, TaskRecord task)

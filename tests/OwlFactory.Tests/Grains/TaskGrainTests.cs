@@ -94,6 +94,24 @@ public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SubmitTaskAsync_ResentAfterTheAccountMovedToANewActivation_FindsTheFirstTry()
+    {
+        // The first try ran on an activation that is gone (as on a killed silo); the resend, with the request's
+        // time-stamped operation id, meets a new activation that must look the key up rather than submit again.
+        var userId = await FundedUserAsync(10m);
+        var submission = Submission() with { OperationId = Guid.CreateVersion7() };
+        var first = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(submission);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var resent = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(submission);
+
+        Assert.Equal(TaskOutcome.Ok, resent.Outcome);
+        Assert.Equal(first.Task!.Id, resent.Task!.Id);
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM tasks WHERE user_id = $1", userId));
+        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'hold'", userId));
+    }
+
+    [Fact]
     public async Task SubmitTaskAsync_UnpricedType_IsRefusedAndHoldsNothing()
     {
         var userId = await FundedUserAsync(10m);
