@@ -14,6 +14,9 @@ public static class WriteRanks
     /// <summary>Changes of existing tasks, with their queue changes and log lines.</summary>
     public const int TaskUpdates = 20;
 
+    /// <summary>Claimed uses of recharge codes, with their records (a stale claim fails as stale, before its credit).</summary>
+    public const int CodeClaims = 25;
+
     /// <summary>Accounts (<c>users</c>) and their ledger entries.</summary>
     public const int Accounts = 30;
 

@@ -14,4 +14,7 @@ public enum AccountStatus
     SelfChangeRefused = 8,
     LastSuperAdmin = 9,
     BalanceBelowHeld = 10,
+
+    /// <summary>A recharge claim's record exists already: another redemption took its operation id, or this user this code.</summary>
+    RedemptionTaken = 11,
 }

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.GrainInterfaces.Accounts;
@@ -43,6 +44,14 @@ public interface IUserGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("CreditRecharge")]
     Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount);
+
+    /// <summary>
+    /// Credits a code's use and commits its <paramref name="claim"/> (the code's row and the redemption's record) in
+    /// the same transaction. <see cref="AccountStatus.RedemptionTaken"/> when the record exists already; nothing is
+    /// written then.
+    /// </summary>
+    [Alias("CreditClaimedRecharge")]
+    Task<CreditResult> CreditClaimedRechargeAsync(RechargeClaim claim);
 
     /// <summary>
     /// Applies an admin's change (rules already checked by <see cref="IUserAdministrationGrain"/>). A role or active

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Npgsql;
 using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Admin;
 using OwlFactory.Grains.Tasks;
@@ -143,7 +145,22 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         return new LoginResult(AccountStatus.Ok, ToProfile(next), next.TokenVersion);
     }
 
-    public async Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount)
+    public Task<CreditResult> CreditRechargeAsync(Guid recordId, decimal amount) => CreditAsync(recordId, amount, claim: null);
+
+    public async Task<CreditResult> CreditClaimedRechargeAsync(RechargeClaim claim)
+    {
+        try
+        {
+            return await CreditAsync(claim.RecordId, claim.Amount, claim);
+        }
+        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, TableName: "recharge_records" })
+        {
+            // Nothing was written: the record's key belongs to an earlier redemption.
+            return new CreditResult(AccountStatus.RedemptionTaken, false, 0m);
+        }
+    }
+
+    private async Task<CreditResult> CreditAsync(Guid recordId, decimal amount, RechargeClaim? claim)
     {
         if (_state is null)
         {
@@ -154,7 +171,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         next.Balance += amount;
         next.UpdatedAt = Now();
         var entry = new LedgerEntry("recharge", amount, 0m, $"recharge:{recordId}", recordId, "recharge code redeemed", null, next.UpdatedAt);
-        var (applied, balanceAfter) = await this.WriteOrReloadAsync(() => store.ApplyLedgerEntryAsync(Id, next, entry));
+        var (applied, balanceAfter) = await this.WriteOrReloadAsync(() => store.ApplyLedgerEntryAsync(Id, next, entry, claim));
         if (applied)
         {
             _state = next;

@@ -2,7 +2,9 @@ using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.Database.Batching;
 using OwlFactory.Database.Notifications;
+using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
+using OwlFactory.Grains.Recharge;
 using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Accounts;
@@ -94,17 +96,19 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     /// <summary>
     /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
-    /// entry) in one statement, so one commits only with the other. When the entry's idempotency key was applied
-    /// before, the unique key aborts the statement, nothing is written, and the earlier entry's balance_after is
-    /// returned instead.
+    /// entry) in one statement, so one commits only with the other; with a recharge <paramref name="claim"/>, the code's
+    /// claimed use commits in the same transaction. When the entry's idempotency key was applied before, the unique key
+    /// aborts the statement, nothing is written, and the earlier entry's balance_after is returned instead (never with
+    /// a claim: a claim is only made for a use not yet recorded, and the entry's key is that use's record).
     /// </summary>
-    public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry)
+    public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry, RechargeClaim? claim = null)
     {
         try
         {
-            await batcher.WriteAsync([Row(id, state, [entry])], AccountChanges.Notice(id, state.Version + 1));
+            BatchRow[] rows = claim is null ? [Row(id, state, [entry])] : [RechargeCodeStore.ClaimRow(id, claim), Row(id, state, [entry])];
+            await batcher.WriteAsync(rows, AccountChanges.Notice(id, state.Version + 1));
         }
-        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
+        catch (PostgresException e) when (claim is null && e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
         {
             await using var earlier = dataSource.CreateCommand("SELECT balance_after FROM ledger_entries WHERE user_id = $1 AND idempotency_key = $2");
             earlier.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });

@@ -35,18 +35,42 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
             return new RedeemResult(refusal.Value);
         }
 
-        var next = _state.Copy();
-        next.UsedCount++;
-        next.Redemptions[userId] = operationId;
-        var record = new RechargeRecord(operationId, _state.Id, userId, _state.Amount, clock.UtcNowMilliseconds());
-        if (!await this.WriteOrReloadAsync(() => store.ClaimAsync(next, record)))
+        // The use is claimed by the user's grain, in the transaction that credits it: either both commit or neither.
+        var claim = new RechargeClaim(_state.Id, _state.Version, _state.UsedCount + 1, _state.DisabledAt, operationId, _state.Amount,
+            clock.UtcNowMilliseconds());
+        CreditResult credit;
+        try
         {
-            // The operation id is taken by another redemption: not this user's use of this code.
-            return new RedeemResult(RedeemStatus.AlreadyRedeemed);
+            credit = await GrainFactory.GetGrain<IUserGrain>(userId).CreditClaimedRechargeAsync(claim);
+        }
+        catch
+        {
+            // Whether the claim committed is unknown (its answer was lost, or it failed as stale): the next call reloads.
+            DeactivateOnIdle();
+            throw;
         }
 
-        _state = next;
-        return await CreditAsync(userId, operationId);
+        switch (credit.Status)
+        {
+            case AccountStatus.Ok:
+                var next = _state.Copy();
+                next.UsedCount = claim.UsedCount;
+                next.Redemptions[userId] = operationId;
+                next.Version++;
+                _state = next;
+                if (Refusal(claim.ClaimedAt) == RedeemStatus.UsedUp)
+                {
+                    // A used-up code is asked for again rarely, if ever: its memory is better given back now.
+                    DeactivateOnIdle();
+                }
+
+                return new RedeemResult(RedeemStatus.Ok, claim.Amount, credit.BalanceAfter, operationId);
+            case AccountStatus.RedemptionTaken:
+                // The operation id is taken by another redemption: not this user's use of this code.
+                return new RedeemResult(RedeemStatus.AlreadyRedeemed);
+            default:
+                return new RedeemResult(RedeemStatus.NotFound);
+        }
     }
 
     public async Task<bool> DisableAsync()

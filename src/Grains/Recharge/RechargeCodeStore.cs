@@ -1,6 +1,7 @@
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.Database.Batching;
+using OwlFactory.GrainInterfaces.Recharge;
 using Orleans.Storage;
 
 namespace OwlFactory.Grains.Recharge;
@@ -9,7 +10,7 @@ namespace OwlFactory.Grains.Recharge;
 /// The rows behind <see cref="RechargeCodeGrain"/>: <c>recharge_codes</c> (version-guarded, written only by the code's
 /// grain once issued) and <c>recharge_records</c> (one per claimed use).
 /// </summary>
-public sealed class RechargeCodeStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
+public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
 {
     private const string UpdateSql =
         "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4";
@@ -59,39 +60,41 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource, WriteBatcher 
     }
 
     /// <summary>
-    /// Records a claimed use and the code's new use count in one statement. False when the record already exists
-    /// (this user redeemed this code, or this operation id was used): the unique key then aborts the whole statement.
+    /// The row that records <paramref name="claim"/> for <paramref name="userId"/> and the code's new use count, where
+    /// the code's row is still at the version the claim expects; written by the user's grain with the credit (see
+    /// <see cref="RechargeClaim"/>), in one statement with the batch's other claims. A record that exists already (this
+    /// user redeemed this code, or the operation id was used) aborts it with a unique violation on
+    /// <c>recharge_records</c>.
     /// </summary>
-    public async Task<bool> ClaimAsync(RechargeCodeState state, RechargeRecord record)
-    {
-        try
-        {
-            await batcher.WriteAsync(batch =>
-            {
-                var command = new NpgsqlBatchCommand(
-                    $"""
-                    WITH updated AS ({UpdateSql} RETURNING id),
-                    record AS (INSERT INTO recharge_records (id, code_id, user_id, amount, created_at)
-                               SELECT $5, id, $6, $7, $8 FROM updated)
-                    {GuardedWrites.Expect("SELECT count(*) FROM updated", "$9")}
-                    """);
-                AddUpdateParameters(command.Parameters, state);
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.Id });
-                command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = record.UserId });
-                command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = record.Amount });
-                command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = record.CreatedAt });
-                command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = StaleMessage(state) });
-                batch.BatchCommands.Add(command);
-            });
-        }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
-        {
-            return false;
-        }
+    public static BatchRow ClaimRow(Guid userId, RechargeClaim claim) => BatchRow.Of(Claims, (userId, claim));
 
-        state.Version++;
-        return true;
-    }
+    private static readonly RowStatement<(Guid UserId, RechargeClaim Claim)> Claims = new(
+        WriteRanks.CodeClaims,
+        """
+        WITH v AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::int[], $4::timestamptz[], $5::uuid[], $6::uuid[],
+                                        $7::numeric[], $8::timestamptz[])
+            AS v(code_id, expected_version, used_count, disabled_at, record_id, user_id, amount, claimed_at)),
+        updated AS (
+            UPDATE recharge_codes c SET used_count = v.used_count, disabled_at = v.disabled_at, version = c.version + 1
+            FROM v WHERE c.id = v.code_id AND c.version = v.expected_version
+            RETURNING c.id),
+        records AS (
+            INSERT INTO recharge_records (id, code_id, user_id, amount, created_at)
+            SELECT v.record_id, v.code_id, v.user_id, v.amount, v.claimed_at FROM updated JOIN v ON v.code_id = updated.id)
+        """,
+        (p, claims) =>
+        {
+            p.Add(RowArrays.Of(claims, c => c.Claim.CodeId));
+            p.Add(RowArrays.Of(claims, c => c.Claim.ExpectedVersion));
+            p.Add(RowArrays.Of(claims, c => c.Claim.UsedCount));
+            p.Add(RowArrays.Timestamps(claims, c => c.Claim.DisabledAt));
+            p.Add(RowArrays.Of(claims, c => c.Claim.RecordId));
+            p.Add(RowArrays.Of(claims, c => c.UserId));
+            p.Add(RowArrays.Of(claims, c => c.Claim.Amount));
+            p.Add(RowArrays.Timestamps(claims, c => c.Claim.ClaimedAt));
+        },
+        "SELECT count(*) FROM updated",
+        c => $"recharge_codes row {c.Claim.CodeId} is no longer at version {c.Claim.ExpectedVersion}");
 
     public async Task DisableAsync(RechargeCodeState state)
     {

@@ -97,14 +97,14 @@ public sealed class RechargeGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task RedeemAsync_CreditFailsAfterTheClaim_SettlementCreditsExactlyOnce()
+    public async Task RedeemAsync_CreditFails_NothingIsClaimedAndTheRetryCreditsExactlyOnce()
     {
         var user = (await CreateUsersAsync(1))[0];
         var code = await IssueAsync(42.42m);
         var operation = Guid.NewGuid();
         var trigger = "fault_" + user.ToString("N");
 
-        // A real fault between the two writes: PostgreSQL refuses this user's ledger insert after the code's claim committed.
+        // A real fault in the credit: PostgreSQL refuses this user's ledger insert. The claim shares its transaction.
         await Execute($"""
             CREATE FUNCTION {trigger}() RETURNS trigger LANGUAGE plpgsql AS
             'BEGIN IF NEW.user_id = ''{user}'' THEN RAISE EXCEPTION ''injected fault''; END IF; RETURN NEW; END';
@@ -120,7 +120,32 @@ public sealed class RechargeGrainTests(ClusterFixture fixture)
         }
 
         Assert.Equal(0m, await Ledger.BalanceAsync(user));
-        Assert.Equal(1L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM recharge_records WHERE id = $1", operation));
+        Assert.Equal(0L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM recharge_records WHERE id = $1", operation));
+        Assert.Equal(0, await TestDatabase.ScalarAsync<int>("SELECT used_count FROM recharge_codes WHERE id = $1", code.Id));
+
+        var retry = await Code(code).RedeemAsync(user, operation);
+
+        Assert.Equal(RedeemStatus.Ok, retry.Status);
+        Assert.Equal(42.42m, retry.NewBalance);
+        Assert.Equal(RedeemStatus.Ok, (await Code(code).RedeemAsync(user, operation)).Status);
+        Assert.Equal(RedeemStatus.AlreadyRedeemed, (await Code(code).RedeemAsync(user, Guid.NewGuid())).Status);
+        Assert.Equal(42.42m, await Ledger.BalanceAsync(user));
+        Assert.Equal(1L, await Ledger.EntriesAsync(user));
+        await Ledger.AssertConsistentAsync();
+    }
+
+    [Fact]
+    public async Task SettlePendingAsync_AClaimWithoutItsCredit_IsCreditedExactlyOnce()
+    {
+        // Claims were once committed before their credit; one whose credit never came (written here as such a claim
+        // was) is found and credited once by the settlement, and the code's grain then answers its replay.
+        var user = (await CreateUsersAsync(1))[0];
+        var code = await IssueAsync(42.42m);
+        var operation = Guid.NewGuid();
+        await Execute($"""
+            UPDATE recharge_codes SET used_count = 1, version = version + 1 WHERE id = '{code.Id}';
+            INSERT INTO recharge_records (id, code_id, user_id, amount, created_at) VALUES ('{operation}', '{code.Id}', '{user}', 42.42, now());
+            """);
 
         var settlement = fixture.Grains.GetGrain<IRechargeSettlementGrain>(0);
         Assert.True(await settlement.SettlePendingAsync(TimeSpan.Zero) >= 1);
@@ -131,7 +156,6 @@ public sealed class RechargeGrainTests(ClusterFixture fixture)
         var replay = await Code(code).RedeemAsync(user, operation);
         Assert.Equal(RedeemStatus.Ok, replay.Status);
         Assert.Equal(42.42m, replay.NewBalance);
-        Assert.Equal(RedeemStatus.AlreadyRedeemed, (await Code(code).RedeemAsync(user, Guid.NewGuid())).Status);
         Assert.Equal(42.42m, await Ledger.BalanceAsync(user));
         await Ledger.AssertConsistentAsync();
     }
