@@ -33,6 +33,14 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>
+    /// Running as a Kubernetes pod (docker/k8s/): Orleans' Kubernetes hosting names the silo after its pod
+    /// (<c>POD_NAME</c>), advertises the pod's address (<c>POD_IP</c>), listens on every interface and declares a
+    /// silo dead as soon as its pod is deleted. <see cref="AdvertisedIp"/> and <see cref="ListenOnAnyAddress"/> are
+    /// then not used. Membership stays in PostgreSQL. Off by default, so a run outside Kubernetes is unchanged.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
     public IPAddress ResolveAdvertisedIp()
         => AdvertisedIp == "auto"
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
