@@ -39,12 +39,9 @@ builder.UseOrleans(silo =>
     });
     if (cluster.Kubernetes)
     {
-        // Ports only: the Kubernetes hosting fills in the pod's address and the listening endpoints (after this).
-        silo.Configure<EndpointOptions>(o =>
-        {
-            o.SiloPort = cluster.SiloPort;
-            o.GatewayPort = cluster.GatewayPort;
-        });
+        // The pod's address, set here: Orleans' default fills an unset address with the host's first one before the
+        // Kubernetes hosting would look at POD_IP, so the pod's own would not be used on a pod with two interfaces.
+        silo.ConfigureEndpoints(ClusterSettings.PodIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
         silo.UseKubernetesHosting();
     }
     else

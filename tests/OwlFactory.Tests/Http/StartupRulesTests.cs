@@ -46,6 +46,7 @@ public sealed class StartupRulesTests
     /// <summary>
     /// Owl:Cluster:Kubernetes turns Orleans' Kubernetes hosting on: outside a pod (no POD_NAMESPACE, no service
     /// account) its options do not validate and the silo stops at once, which shows the switch reaches the package.
+    /// Without POD_IP it stops before, naming that variable.
     /// </summary>
     [Fact]
     public async Task Silo_KubernetesHostingOutsideAPod_RefusesToStart()
@@ -58,6 +59,7 @@ public sealed class StartupRulesTests
             ["Owl__Cluster__SiloPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Owl__Cluster__GatewayPort"] = FreePort.Next().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Owl__Cluster__Kubernetes"] = "true",
+            ["POD_IP"] = "127.0.0.1",
             // Empty, not inherited: a test run inside a pod must not find a namespace either.
             ["POD_NAMESPACE"] = "",
         });
@@ -67,5 +69,23 @@ public sealed class StartupRulesTests
         Assert.True(exited, "the silo started with Kubernetes hosting outside a pod");
         Assert.NotEqual(0, silo.ExitCode);
         Assert.Contains("POD_NAMESPACE", silo.RecentOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_KubernetesHostingWithoutPodIp_RefusesToStart()
+    {
+        using var silo = OwlProcess.Start("Silo", "silo-k8s-no-ip", new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Owl"] = TestDatabase.ConnectionString,
+            ["Owl__Database__MigrateOnStart"] = "false",
+            ["Owl__Cluster__Kubernetes"] = "true",
+            ["POD_IP"] = "",
+        });
+
+        var exited = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exited, "the silo started in Kubernetes without its pod's address");
+        Assert.NotEqual(0, silo.ExitCode);
+        Assert.Contains("POD_IP", silo.RecentOutput, StringComparison.Ordinal);
     }
 }
