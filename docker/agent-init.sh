@@ -17,7 +17,7 @@ umask 077
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# curl with retries (the front door or the cluster may still be starting): every 2 s for up to 2 minutes.
+# curl with retries (the front door or the cluster may still be starting): up to 60 tries, 2 s apart.
 call() {
     tries=0
     while ! curl -fsS --max-time 20 -o "$work/answer" "$@"; do
