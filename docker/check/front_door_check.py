@@ -6,6 +6,7 @@ import http.server
 import json
 import os
 import re
+import shutil
 import socket
 import struct
 import subprocess
@@ -92,11 +93,13 @@ class Host(http.server.BaseHTTPRequestHandler):
 def check(condition, message):
     print(("ok    " if condition else "FAIL  ") + message)
     if not condition:
+        print("(nginx's configuration and logs are kept in the folder named above)")
         sys.exit(1)
 
 
 def main():
     work = tempfile.mkdtemp(prefix="owl-front-door-")
+    print(f"(working in {work})")
     dns_sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     dns_sock.bind(("127.0.0.1", 0))
     threading.Thread(target=serve_dns, args=(dns_sock, [GOOD, FLAKY, DEAD]), daemon=True).start()
@@ -171,7 +174,8 @@ def main():
             check(e.code == 503 and body.get("error_code") == "SERVER_UNAVAILABLE" and e.headers.get("Retry-After") == "1",
                   "with no API host left, the front door answers the API's own 503 SERVER_UNAVAILABLE envelope")
     finally:
-        subprocess.run(["nginx", "-c", f"{work}/nginx.conf", "-p", work, "-s", "quit"], check=False)
+        subprocess.run(["nginx", "-c", f"{work}/nginx.conf", "-p", work, "-s", "quit"], check=False, capture_output=True)
+    shutil.rmtree(work, ignore_errors=True)
     print("front door: every check passed")
 
 
