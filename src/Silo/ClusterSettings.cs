@@ -33,6 +33,21 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; }
 
+    /// <summary>
+    /// Running as a Kubernetes pod (docker/k8s/): the silo advertises the pod's address (<c>POD_IP</c>) and listens
+    /// on every interface, and Orleans' Kubernetes hosting names it after its pod (<c>POD_NAME</c>) and declares a
+    /// silo dead as soon as its pod is deleted. <see cref="AdvertisedIp"/> and <see cref="ListenOnAnyAddress"/> are
+    /// then not used. Membership stays in PostgreSQL. Off by default, so a run outside Kubernetes is unchanged.
+    /// </summary>
+    public bool Kubernetes { get; set; }
+
+    /// <summary>The pod's address, which the downward API puts in <c>POD_IP</c> (<c>status.podIP</c>).</summary>
+    public static IPAddress PodIp()
+        => IPAddress.TryParse(Environment.GetEnvironmentVariable("POD_IP"), out var address)
+            ? address
+            : throw new InvalidOperationException(
+                "Owl:Cluster:Kubernetes is set but POD_IP is not an IP address: give the silo's container the variable POD_IP from the downward API (status.podIP).");
+
     public IPAddress ResolveAdvertisedIp()
         => AdvertisedIp == "auto"
             ? Dns.GetHostAddresses(Dns.GetHostName()).First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))

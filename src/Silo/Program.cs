@@ -37,7 +37,18 @@ builder.UseOrleans(silo =>
         o.ClusterId = cluster.ClusterId;
         o.ServiceId = cluster.ServiceId;
     });
-    silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+    if (cluster.Kubernetes)
+    {
+        // The pod's address, set here: Orleans' default fills an unset address with the host's first one before the
+        // Kubernetes hosting would look at POD_IP, so the pod's own would not be used on a pod with two interfaces.
+        silo.ConfigureEndpoints(ClusterSettings.PodIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseKubernetesHosting();
+    }
+    else
+    {
+        silo.ConfigureEndpoints(cluster.ResolveAdvertisedIp(), cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress);
+    }
+
     if (builder.Configuration.GetSection(ClusterTlsSettings.Section).Get<ClusterTlsSettings>() is { Enabled: true } tls)
     {
         var certificate = tls.LoadCertificate();
