@@ -78,6 +78,10 @@ internal sealed partial class GrainCallRetryFilter(ILogger<GrainCallRetryFilter>
         // No answer in time: most often the call was inside a silo that was killed. It may also have run, slowly,
         // so only an idempotent call is sent again.
         TimeoutException => FailureKind.SiloLost,
+        // The message expired before its placement completed (the directory or placement it waited on was on a silo
+        // that died). The API host passes no cancellation token into grain calls, so this is the cluster's, never
+        // the client's; it is treated like a lost silo.
+        OperationCanceledException => FailureKind.SiloLost,
         AggregateException { InnerExceptions.Count: 1 } aggregate => Classify(aggregate.InnerExceptions[0]),
         _ => FailureKind.Other,
     };
