@@ -1,5 +1,6 @@
 using System.Globalization;
 using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Admin;
 using OwlFactory.Grains.Tasks;
@@ -283,7 +284,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     public async Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine)
     {
         var user = _state ?? throw new InvalidOperationException($"task {current.Id} belongs to user {Id}, who does not exist");
-        var cost = Math.Min(ended.Cost, current.HoldAmount);
+        var (cost, release) = TaskBilling.Settle(current.HoldAmount, ended.Cost);
         var updated = user.Copy();
         updated.Balance -= cost;
         updated.Held -= current.HoldAmount;
@@ -295,9 +296,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 string.Create(CultureInfo.InvariantCulture, $"task {ended.Status}: {cost:0.00} for the time run"), null, ended.UpdatedAt));
         }
 
-        if (current.HoldAmount - cost > 0)
+        if (release > 0)
         {
-            entries.Add(new LedgerEntry("release", 0m, cost - current.HoldAmount, $"release:{current.HoldKey}", current.Id,
+            entries.Add(new LedgerEntry("release", 0m, -release, $"release:{current.HoldKey}", current.Id,
                 "rest of the task's hold released", null, ended.UpdatedAt));
         }
 
@@ -345,8 +346,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 $"At most {live.MaxConcurrentTasksPerUser} tasks may be pending or running at once");
         }
 
-        // The most the task can cost: its price for the whole timeout.
-        var hold = Math.Round(price * live.DefaultTaskTimeout / 60m, 2, MidpointRounding.AwayFromZero);
+        var hold = TaskBilling.Hold(price, live.DefaultTaskTimeout);
         var available = user.Balance - user.Held;
         if (available < hold)
         {
@@ -358,7 +358,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             Price = price,
             HoldAmount = hold,
             TimeoutSeconds = live.DefaultTaskTimeout,
-            HoldKey = $"task:{next.Id}:{next.Attempt}",
+            HoldKey = TaskBilling.HoldKey(next.Id, next.Attempt),
         };
         var updated = user.Copy();
         updated.Held += hold;
