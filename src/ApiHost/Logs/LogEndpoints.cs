@@ -61,8 +61,7 @@ public static class LogEndpoints
         ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var grain = client.GetGrain<ITaskGrain>(taskId);
-        var task = await grain.GetAsync();
-        if (task is null || (task.UserId != user.GetUserId() && !user.IsAdmin()))
+        if (await grain.VisibleToAsync(user) is null)
         {
             return ApiResults.NotFound("Task");
         }

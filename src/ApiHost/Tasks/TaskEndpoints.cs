@@ -173,12 +173,8 @@ public static class TaskEndpoints
         return result.Outcome == TaskOutcome.Ok ? ApiResults.Ok(TaskResponse.From(result.Task!), message) : Refusal(result);
     }
 
-    /// <summary>The task, if it exists and is the caller's (or the caller is an admin).</summary>
-    private static async Task<TaskRecord?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
-    {
-        var task = await client.GetGrain<ITaskGrain>(id).GetAsync();
-        return task is not null && (task.UserId == user.GetUserId() || user.IsAdmin()) ? task : null;
-    }
+    private static Task<TaskRecord?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
+        => client.GetGrain<ITaskGrain>(id).VisibleToAsync(user);
 
     private static JsonHttpResult<ApiErrorEnvelope> Refusal(TaskResult result) => result.Outcome switch
     {
