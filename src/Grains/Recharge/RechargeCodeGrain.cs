@@ -5,10 +5,9 @@ namespace OwlFactory.Grains.Recharge;
 
 public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider clock) : Grain, IRechargeCodeGrain
 {
-    private const string KeyPrefix = "code:";
     private RechargeCodeState? _state;
 
-    private string CodeHash => this.GetPrimaryKeyString()[KeyPrefix.Length..];
+    private string CodeHash => RechargeCodes.HashOfGrainKey(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
         => _state = await store.LoadAsync(CodeHash);
