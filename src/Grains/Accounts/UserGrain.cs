@@ -411,6 +411,6 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         UserWriteOutcome.EmailTaken => AccountStatus.EmailTaken,
         UserWriteOutcome.UsernameTaken => AccountStatus.UsernameTaken,
         UserWriteOutcome.AlreadyExists => AccountStatus.AlreadyExists,
-        _ => AccountStatus.Ok,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not a refused write"),
     };
 }

@@ -433,8 +433,9 @@ public sealed partial class GpuServerGrain(
         });
 
     /// <summary>
-    /// Changes the row: <paramref name="change"/> edits a copy of the state (answering false to write nothing). Writes
-    /// are one at a time: a poll, which interleaves with everything, may persist a status while another call writes.
+    /// Changes the row: <paramref name="change"/> edits a copy of the state (answering false to write nothing, which is
+    /// <see cref="ServerWriteStatus.Ok"/>: nothing failed). Writes are one at a time: a poll, which interleaves with
+    /// everything, may persist a status while another call writes. NotFound: the server is gone.
     /// </summary>
     private async Task<ServerWriteStatus> WriteAsync(Func<GpuServerState, bool> change)
     {
@@ -449,7 +450,7 @@ public sealed partial class GpuServerGrain(
             var next = _state.Copy();
             if (!change(next))
             {
-                return ServerWriteStatus.NotFound;
+                return ServerWriteStatus.Ok;
             }
 
             var result = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
