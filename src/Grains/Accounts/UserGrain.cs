@@ -11,9 +11,8 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
 {
     private UserState? _state;
 
-    // The user's pending and running tasks: what max_concurrent_tasks_per_user counts. Every change to that set goes
-    // through this grain (submit, retry, settlement), so the count is exact under any number of parallel submits.
-    private HashSet<Guid> _active = [];
+    // The user's pending and running tasks: what max_concurrent_tasks_per_user counts.
+    private ActiveTasks _active = new([]);
     private int _taskCount;
 
     // The keys of the latest submissions and the tasks they created: a resent submit is answered without a query.
@@ -31,7 +30,8 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         _state = await store.LoadAsync(Id, cancellationToken);
         if (_state is not null)
         {
-            (_active, _taskCount) = await tasks.LoadUserTasksAsync(Id, cancellationToken);
+            (var active, _taskCount) = await tasks.LoadUserTasksAsync(Id, cancellationToken);
+            _active = new ActiveTasks(active);
         }
     }
 
@@ -309,7 +309,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             _state = updated;
         }
 
-        _active.Remove(current.Id);
+        _active.Ended(current.Id);
         return written;
     }
 
@@ -340,10 +340,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             return TaskResult.Of(TaskOutcome.UnknownTaskType);
         }
 
-        if (_active.Count >= live.MaxConcurrentTasksPerUser)
+        if (_active.IsFull(live.MaxConcurrentTasksPerUser))
         {
-            return new TaskResult(TaskOutcome.LimitExceeded, null, Message:
-                $"At most {live.MaxConcurrentTasksPerUser} tasks may be pending or running at once");
+            return new TaskResult(TaskOutcome.LimitExceeded, null, Message: ActiveTasks.LimitMessage(live.MaxConcurrentTasksPerUser));
         }
 
         var hold = TaskBilling.Hold(price, live.DefaultTaskTimeout);
@@ -369,7 +368,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 null, next.UpdatedAt)]
             : [];
         var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine)));
-        _active.Add(task.Id);
+        _active.Queued(task.Id);
         if (isNewTask)
         {
             _taskCount++;
