@@ -11,6 +11,12 @@ using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Fleet;
 
+/// <summary>
+/// Dispatch, server side: an agent's heartbeat is a long poll in which a server with free slots claims queued tasks
+/// (<see cref="ClaimPacer"/> says when, TaskStore.ClaimAsync in queue order) and takes each from its task's grain,
+/// which arbitrates. The grain also keeps the server's registration, liveness (<see cref="LivenessPolicy"/>), slots
+/// (<see cref="ServerSlots"/>) and telemetry, and reports to the fleet directory.
+/// </summary>
 public sealed partial class GpuServerGrain(
     GpuServerStore store,
     TaskStore tasks,
