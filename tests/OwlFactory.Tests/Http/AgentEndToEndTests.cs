@@ -16,7 +16,7 @@ public sealed class AgentEndToEndTests(SystemFixture system) : IDisposable
     [Fact]
     public async Task Agent_SimulatedGpus_HeartbeatsShowInStatus_RotationLocksItOut_AndSigtermStopsIt()
     {
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
         var created = await _api.PostAsync("/api/gpu/servers",
             new { name = "e2e-" + Guid.NewGuid().ToString("N")[..10], host = "127.0.0.1", gpu_count = 2, max_concurrent_tasks = 2, total_memory = 160 }, admin);
         var id = created.Data["server"]!["id"]!.GetValue<string>();

@@ -13,7 +13,7 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     private async Task<(string Id, string Token)> CreateServerAsync(int maxConcurrentTasks = 2, string? name = null)
     {

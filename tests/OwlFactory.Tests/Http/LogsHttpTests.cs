@@ -14,7 +14,7 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminAsync() => _api.LoginAdminAsync();
 
     [Fact]
     public async Task SystemLogs_HoldEveryProcesssRecords_NewestFirst_FilteredByLevelAndSearch()

@@ -19,7 +19,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _admin = await _api.LoginAsync("admin@example.com", "admin123");
+        _admin = await _api.LoginAdminAsync();
         _configBefore = (await _api.GetAsync("/api/admin/config", _admin)).Data;
     }
 
