@@ -48,17 +48,9 @@ public sealed class AgentEndToEndTests(SystemFixture system) : IDisposable
 
     private async Task<JsonNode> WaitForAsync(string token, string id, Func<JsonNode, bool> until, OwlProcess agent)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data;
-            if (until(status))
-            {
-                return status;
-            }
-
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "status: " + status.ToJsonString() + Environment.NewLine + agent.RecentOutput);
-            await Task.Delay(200);
-        }
+        return await Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data, until,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200),
+            status => "status: " + status.ToJsonString() + Environment.NewLine + agent.RecentOutput);
     }
 }

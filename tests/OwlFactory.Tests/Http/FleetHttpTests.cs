@@ -47,18 +47,10 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
     private async Task<JsonNode> WaitForStatusAsync(string id, Func<JsonNode, bool> until, double seconds = 10)
     {
         var token = await AdminTokenAsync();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data;
-            if (until(status))
-            {
-                return status;
-            }
-
-            Assert.True(deadline.Elapsed.TotalSeconds < seconds, "status never became what was expected: " + status.ToJsonString());
-            await Task.Delay(50);
-        }
+        return await Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data, until,
+            TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(50),
+            status => "status never became what was expected: " + status.ToJsonString());
     }
 
     [Fact]
