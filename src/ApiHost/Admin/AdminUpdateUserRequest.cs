@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Admin;
 
 /// <summary>Fields left out keep their value. <c>balance</c> is the new balance; the difference becomes a ledger adjustment.</summary>
 public sealed record AdminUpdateUserRequest
 {
-    [AllowedValues(null, "user", "admin", "super_admin", ErrorMessage = "must be one of user, admin, super_admin")]
+    [AllowedValues(null, UserRole.User, UserRole.Admin, UserRole.SuperAdmin, ErrorMessage = "must be one of user, admin, super_admin")]
     public string? Role { get; init; }
 
     public bool? IsActive { get; init; }

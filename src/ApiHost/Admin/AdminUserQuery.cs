@@ -1,13 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Admin;
 
 public sealed class AdminUserQuery : PageQuery
 {
     [FromQuery(Name = "role")]
-    [AllowedValues(null, "user", "admin", "super_admin", ErrorMessage = "must be one of user, admin, super_admin")]
+    [AllowedValues(null, UserRole.User, UserRole.Admin, UserRole.SuperAdmin, ErrorMessage = "must be one of user, admin, super_admin")]
     public string? Role { get; init; }
 
     [FromQuery(Name = "is_active")]

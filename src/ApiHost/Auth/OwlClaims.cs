@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Auth;
 
@@ -16,7 +17,7 @@ public static class OwlClaims
     public static Guid GetUserId(this ClaimsPrincipal user)
         => Guid.Parse(user.FindFirstValue(Subject) ?? throw new InvalidOperationException("The principal has no subject."));
 
-    /// <summary>admin or super_admin.</summary>
+    /// <summary>admin or super_admin (<see cref="UserRole.IsAdmin"/>).</summary>
     public static bool IsAdmin(this ClaimsPrincipal user)
-        => user.FindFirstValue(Role) is "admin" or "super_admin";
+        => user.FindFirstValue(Role) is { } role && UserRole.IsAdmin(role);
 }

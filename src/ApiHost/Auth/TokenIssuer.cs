@@ -6,8 +6,6 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace OwlFactory.ApiHost.Auth;
 
-public sealed record IssuedToken(string AccessToken, string TokenType, int ExpiresIn);
-
 /// <summary>Issues the HS256 access tokens that <see cref="SessionValidator"/> later checks.</summary>
 public sealed class TokenIssuer(IOptions<AuthSettings> options, SigningKeyProvider keys, TimeProvider clock)
 {

@@ -89,5 +89,3 @@ public static class AgentEndpoints
             [.. reply.Cancel]));
     }
 }
-
-public sealed record AgentTaskResponse(Guid TaskId);

@@ -5,8 +5,6 @@ using OwlFactory.GrainInterfaces.Admin;
 
 namespace OwlFactory.ApiHost.Health;
 
-public sealed record HealthReport(string Status, bool Database, bool Cluster, int ActiveSilos);
-
 public static class HealthEndpoints
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(2);

@@ -61,8 +61,7 @@ public static class LogEndpoints
         ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
         var grain = client.GetGrain<ITaskGrain>(taskId);
-        var task = await grain.GetAsync();
-        if (task is null || (task.UserId != user.GetUserId() && !user.IsAdmin()))
+        if (await grain.VisibleToAsync(user) is null)
         {
             return ApiResults.NotFound("Task");
         }
@@ -117,20 +116,3 @@ public static class LogEndpoints
         }
     }
 }
-
-public sealed class TaskLogQuery
-{
-    [FromQuery(Name = "after")]
-    [Range(0, long.MaxValue, ErrorMessage = "must be a line id (0 or more)")]
-    public long? After { get; init; }
-
-    [FromQuery(Name = "limit")]
-    [Range(1, 200, ErrorMessage = "must be between 1 and 200")]
-    public int? Limit { get; init; }
-
-    [FromQuery(Name = "follow")]
-    public bool? Follow { get; init; }
-}
-
-/// <summary>A page of a task's log; pass <c>next_after</c> as <c>after</c> for the next page.</summary>
-public sealed record TaskLogPage(List<TaskLogResponse> Items, long NextAfter, bool HasMore);

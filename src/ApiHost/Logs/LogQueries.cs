@@ -168,7 +168,3 @@ public sealed class LogQueries(NpgsqlDataSource dataSource)
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
-
-public sealed record SystemLogResponse(long Id, DateTime Timestamp, string Level, string Logger, int EventId, string Message, string? Exception, string Process);
-
-public sealed record UserActionResponse(long Id, Guid? UserId, string Action, JsonNode? Details, string? IpAddress, string? UserAgent, DateTime CreatedAt);

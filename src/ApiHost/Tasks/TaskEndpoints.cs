@@ -8,6 +8,7 @@ using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Streaming;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
+using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.ApiHost.Tasks;
@@ -57,9 +58,8 @@ public static class TaskEndpoints
     internal static async Task<JsonHttpResult<ApiEnvelope<TaskTypesResponse>>> TypesAsync(IClusterClient client)
     {
         var config = await client.GetGrain<ISystemConfigGrain>(0).GetAsync();
-        // The same hold the user grain takes at submission: price × timeout in minutes, half-up to cents.
         var types = config.TaskPrices
-            .Select(p => new TaskTypePrice(p.Key, p.Value, Math.Round(p.Value * config.DefaultTaskTimeout / 60m, 2, MidpointRounding.AwayFromZero)))
+            .Select(p => new TaskTypePrice(p.Key, p.Value, TaskBilling.Hold(p.Value, config.DefaultTaskTimeout)))
             .ToList();
         return ApiResults.Ok(new TaskTypesResponse(types, config.DefaultTaskTimeout, config.MaxConcurrentTasksPerUser,
             config.MaintenanceMode, config.MaintenanceMode ? config.MaintenanceMessage : null));
@@ -173,12 +173,8 @@ public static class TaskEndpoints
         return result.Outcome == TaskOutcome.Ok ? ApiResults.Ok(TaskResponse.From(result.Task!), message) : Refusal(result);
     }
 
-    /// <summary>The task, if it exists and is the caller's (or the caller is an admin).</summary>
-    private static async Task<TaskRecord?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
-    {
-        var task = await client.GetGrain<ITaskGrain>(id).GetAsync();
-        return task is not null && (task.UserId == user.GetUserId() || user.IsAdmin()) ? task : null;
-    }
+    private static Task<TaskRecord?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
+        => client.GetGrain<ITaskGrain>(id).VisibleToAsync(user);
 
     private static JsonHttpResult<ApiErrorEnvelope> Refusal(TaskResult result) => result.Outcome switch
     {

@@ -209,6 +209,3 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         r.GetDecimal(13), r.GetDecimal(14), r.IsDBNull(15) ? null : r.GetInt32(15), r.GetInt32(16), r.GetInt32(17),
         r.IsDBNull(18) ? null : r.GetDateTime(18), r.IsDBNull(19) ? null : r.GetDateTime(19), r.GetDateTime(20), r.GetDateTime(21));
 }
-
-/// <summary>One line of a task's log; <c>id</c> is the cursor for <c>after</c>.</summary>
-public sealed record TaskLogResponse(long Id, DateTime Ts, string Level, string Message, string Source);

@@ -40,6 +40,3 @@ public sealed record TaskResponse(
         t.HoldAmount, t.Price, t.EstimatedDuration, t.TimeoutSeconds, t.Attempt, t.StartedAt, t.CompletedAt, t.CreatedAt,
         t.UpdatedAt, queue?.Reason, queue?.Position, queue?.EstimatedStartAt);
 }
-
-/// <summary>Why a pending task waits, how many queued tasks are ahead of it (0: next) and its estimated start.</summary>
-public sealed record QueueInfo(string Reason, int? Position, DateTime? EstimatedStartAt);

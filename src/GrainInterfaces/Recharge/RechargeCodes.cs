@@ -13,6 +13,9 @@ public static class RechargeCodes
     private const int Symbols = 12;
     private const string Prefix = "OWL";
 
+    // Keeps a grain key from looking like hex, which the ADO.NET storage would parse as a number.
+    private const string GrainKeyPrefix = "code:";
+
     /// <summary>A new code's twelve symbols (no prefix, no dashes).</summary>
     public static string Generate() => RandomNumberGenerator.GetString(Alphabet, Symbols);
 
@@ -58,6 +61,12 @@ public static class RechargeCodes
     /// <summary>Lower-case hex SHA-256 of the twelve symbols: the code's identity at rest.</summary>
     public static string Hash(string symbols) => Convert.ToHexStringLower(SHA256.HashData(Encoding.ASCII.GetBytes(symbols)));
 
-    /// <summary>The <see cref="IRechargeCodeGrain"/> key for a hash; the prefix keeps the key from looking like hex.</summary>
-    public static string GrainKey(string hash) => "code:" + hash;
+    /// <summary>The <see cref="IRechargeCodeGrain"/> key for a hash.</summary>
+    public static string GrainKey(string hash) => GrainKeyPrefix + hash;
+
+    /// <summary>The hash a <see cref="GrainKey"/> was made from.</summary>
+    public static string HashOfGrainKey(string grainKey)
+        => grainKey.StartsWith(GrainKeyPrefix, StringComparison.Ordinal)
+            ? grainKey[GrainKeyPrefix.Length..]
+            : throw new ArgumentException($"not a recharge code's grain key: {grainKey}", nameof(grainKey));
 }

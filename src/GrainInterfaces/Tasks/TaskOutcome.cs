@@ -21,15 +21,3 @@ public enum TaskOutcome
     /// <summary>The task type has no price in task_prices (422).</summary>
     UnknownTaskType = 6,
 }
-
-/// <summary>The answer to a user's action on a task. <c>Required</c>/<c>Available</c> explain an insufficient balance.</summary>
-[GenerateSerializer, Alias("owl.TaskResult")]
-public sealed record TaskResult(
-    [property: Id(0)] TaskOutcome Outcome,
-    [property: Id(1)] TaskRecord? Task,
-    [property: Id(2)] decimal Required = 0m,
-    [property: Id(3)] decimal Available = 0m,
-    [property: Id(4)] string? Message = null)
-{
-    public static TaskResult Of(TaskOutcome outcome, TaskRecord? task = null) => new(outcome, task);
-}

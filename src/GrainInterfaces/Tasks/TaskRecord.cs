@@ -39,18 +39,4 @@ public sealed record TaskRecord(
     public bool IsFinished => Status is TaskStatuses.Completed or TaskStatuses.Failed or TaskStatuses.Cancelled;
 
     public bool IsActive => Status is TaskStatuses.Pending or TaskStatuses.Running;
-
-    /// <summary>
-    /// What the run so far costs: price × seconds run / 60, rounded half-up to cents, never above the hold.
-    /// </summary>
-    public decimal CostAt(DateTime end)
-    {
-        if (StartedAt is not { } started || end <= started)
-        {
-            return 0m;
-        }
-
-        var raw = Price * (decimal)(end - started).TotalMilliseconds / 60_000m;
-        return Math.Min(HoldAmount, Math.Round(raw, 2, MidpointRounding.AwayFromZero));
-    }
 }

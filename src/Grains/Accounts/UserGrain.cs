@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Admin;
@@ -12,9 +13,8 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
 {
     private UserState? _state;
 
-    // The user's pending and running tasks: what max_concurrent_tasks_per_user counts. Every change to that set goes
-    // through this grain (submit, retry, settlement), so the count is exact under any number of parallel submits.
-    private HashSet<Guid> _active = [];
+    // The user's pending and running tasks: what max_concurrent_tasks_per_user counts.
+    private ActiveTasks _active = new([]);
     private int _taskCount;
 
     // The keys of the latest submissions and the tasks they created: a resent submit is answered without a query.
@@ -35,7 +35,8 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         _state = await store.LoadAsync(Id, cancellationToken);
         if (_state is not null)
         {
-            (_active, _taskCount) = await tasks.LoadUserTasksAsync(Id, cancellationToken);
+            (var active, _taskCount) = await tasks.LoadUserTasksAsync(Id, cancellationToken);
+            _active = new ActiveTasks(active);
         }
     }
 
@@ -317,7 +318,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     public async Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine)
     {
         var user = _state ?? throw new InvalidOperationException($"task {current.Id} belongs to user {Id}, who does not exist");
-        var cost = Math.Min(ended.Cost, current.HoldAmount);
+        var (cost, release) = TaskBilling.Settle(current.HoldAmount, ended.Cost);
         var updated = user.Copy();
         updated.Balance -= cost;
         updated.Held -= current.HoldAmount;
@@ -329,9 +330,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 string.Create(CultureInfo.InvariantCulture, $"task {ended.Status}: {cost:0.00} for the time run"), null, ended.UpdatedAt));
         }
 
-        if (current.HoldAmount - cost > 0)
+        if (release > 0)
         {
-            entries.Add(new LedgerEntry("release", 0m, cost - current.HoldAmount, $"release:{current.HoldKey}", current.Id,
+            entries.Add(new LedgerEntry("release", 0m, -release, $"release:{current.HoldKey}", current.Id,
                 "rest of the task's hold released", null, ended.UpdatedAt));
         }
 
@@ -342,7 +343,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             _state = updated;
         }
 
-        _active.Remove(current.Id);
+        _active.Ended(current.Id);
         return written;
     }
 
@@ -373,14 +374,12 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             return TaskResult.Of(TaskOutcome.UnknownTaskType);
         }
 
-        if (_active.Count >= live.MaxConcurrentTasksPerUser)
+        if (_active.IsFull(live.MaxConcurrentTasksPerUser))
         {
-            return new TaskResult(TaskOutcome.LimitExceeded, null, Message:
-                $"At most {live.MaxConcurrentTasksPerUser} tasks may be pending or running at once");
+            return new TaskResult(TaskOutcome.LimitExceeded, null, Message: ActiveTasks.LimitMessage(live.MaxConcurrentTasksPerUser));
         }
 
-        // The most the task can cost: its price for the whole timeout.
-        var hold = Math.Round(price * live.DefaultTaskTimeout / 60m, 2, MidpointRounding.AwayFromZero);
+        var hold = TaskBilling.Hold(price, live.DefaultTaskTimeout);
         var available = user.Balance - user.Held;
         if (available < hold)
         {
@@ -392,7 +391,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             Price = price,
             HoldAmount = hold,
             TimeoutSeconds = live.DefaultTaskTimeout,
-            HoldKey = $"task:{next.Id}:{next.Attempt}",
+            HoldKey = TaskBilling.HoldKey(next.Id, next.Attempt),
         };
         var updated = user.Copy();
         updated.Held += hold;
@@ -403,7 +402,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 null, next.UpdatedAt)]
             : [];
         var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine)));
-        _active.Add(task.Id);
+        _active.Queued(task.Id);
         if (isNewTask)
         {
             _taskCount++;
@@ -445,6 +444,6 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         UserWriteOutcome.EmailTaken => AccountStatus.EmailTaken,
         UserWriteOutcome.UsernameTaken => AccountStatus.UsernameTaken,
         UserWriteOutcome.AlreadyExists => AccountStatus.AlreadyExists,
-        _ => AccountStatus.Ok,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not a refused write"),
     };
 }

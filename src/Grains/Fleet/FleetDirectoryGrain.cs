@@ -1,10 +1,12 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.Options;
 using OwlFactory.GrainInterfaces.Fleet;
 using OwlFactory.Grains.Admin;
 
 namespace OwlFactory.Grains.Fleet;
 
-public sealed class FleetDirectoryGrain(GpuServerStore store, SystemConfigCache config, TimeProvider clock) : Grain, IFleetDirectoryGrain
+public sealed class FleetDirectoryGrain(GpuServerStore store, SystemConfigCache config, IOptions<FleetSettings> options, TimeProvider clock)
+    : Grain, IFleetDirectoryGrain
 {
     private readonly Dictionary<Guid, ServerSummary> _servers = [];
 
@@ -12,10 +14,11 @@ public sealed class FleetDirectoryGrain(GpuServerStore store, SystemConfigCache 
     {
         // What PostgreSQL knows; live servers replace these entries with their first report. A stored "online" whose
         // last heartbeat is older than the timeout is shown as offline: its grain (woken by its reminder) agrees soon.
-        var stale = clock.GetUtcNow().UtcDateTime.AddSeconds(-config.Current.HeartbeatTimeoutSeconds);
+        var liveness = LivenessPolicy.For(options.Value.HeartbeatIntervalSeconds, config.Current.HeartbeatTimeoutSeconds);
+        var now = clock.GetUtcNow().UtcDateTime;
         foreach (var (id, s) in await store.LoadAllAsync())
         {
-            var status = s.Status is ServerStatus.Maintenance || s.LastHeartbeat > stale ? s.Status : ServerStatus.Offline;
+            var status = s.Status is ServerStatus.Maintenance || !liveness.HasTimedOut(s.LastHeartbeat, now) ? s.Status : ServerStatus.Offline;
             _servers[id] = new ServerSummary(id, s.Name, s.Host, status, 0, s.MaxConcurrentTasks, s.TotalMemory, 0,
                 s.GpuCount, 0, 0, 0, 0, s.LastHeartbeat, s.Description, s.CreatedAt, s.UpdatedAt);
         }

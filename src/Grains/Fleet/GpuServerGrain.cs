@@ -11,6 +11,12 @@ using OwlFactory.Grains.Tasks;
 
 namespace OwlFactory.Grains.Fleet;
 
+/// <summary>
+/// Dispatch, server side: an agent's heartbeat is a long poll in which a server with free slots claims queued tasks
+/// (<see cref="ClaimPacer"/> says when, TaskStore.ClaimAsync in queue order) and takes each from its task's grain,
+/// which arbitrates. The grain also keeps the server's registration, liveness (<see cref="LivenessPolicy"/>), slots
+/// (<see cref="ServerSlots"/>) and telemetry, and reports to the fleet directory.
+/// </summary>
 public sealed partial class GpuServerGrain(
     GpuServerStore store,
     TaskStore tasks,
@@ -22,46 +28,19 @@ public sealed partial class GpuServerGrain(
 {
     private const string LivenessReminder = "liveness";
 
-    // How long an in-memory slot is trusted before a reconciliation with the tasks table may drop it.
-    private static readonly TimeSpan SlotGrace = TimeSpan.FromSeconds(15);
+    private readonly TelemetryHistory _telemetry = new(options.Value.HistoryMinutes);
 
-    // A server with a free slot claims at least this often even when no enqueue was heard (a claim older than 30 s,
-    // whose silo died before assigning it, becomes claimable again without any enqueue).
-    private static readonly TimeSpan SafetyClaimInterval = TimeSpan.FromSeconds(10);
-
-    // How long one WatchAsync keeps the samples flowing on the stream.
-    private static readonly TimeSpan WatchLease = TimeSpan.FromMinutes(1);
-
-    // The most often telemetry alone is reported to the fleet directory.
-    private static readonly TimeSpan TelemetryReportInterval = TimeSpan.FromSeconds(1);
-
-    private readonly Queue<GpuTelemetry> _history = new();
-
-    // The tasks this server holds (assigned or running): its slots. Rebuilt from the tasks table on activation.
-    private readonly Dictionary<Guid, Slot> _slots = [];
+    // The tasks this server holds (assigned or running). Rebuilt from the tasks table on activation.
+    private readonly ServerSlots _slots = new(clock);
+    private readonly AgentPresence _presence = new(clock);
+    private readonly ClaimPacer _pacer = new(clock);
+    private readonly ReportThrottle _reports = new(clock, FleetTimings.TelemetryReportInterval);
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private GpuServerState? _state;
-    private GpuTelemetry? _latest;
-
-    // The agent's last call: a heartbeat's poll reaches the grain before its telemetry sample (which the stream
-    // delivers a moment later), and either proves the agent alive.
-    private DateTime? _lastPollAt;
-    private int _polling;
-    private bool _suspect;
     private DateTime _activatedAt;
-    private DateTime _reconciledAt;
     private ImmutableArray<string> _taskTypes = [];
-    private ImmutableArray<Guid> _reported = [];
-    private HashSet<Guid> _cancelSent = [];
     private bool _claiming;
-
-    // When this server last claimed (QueueSignal.Generation) and whether that claim got all it asked for.
-    private long? _claimedAtGeneration;
-    private bool _lastClaimFull;
-    private DateTime _nextSafetyClaim;
     private DateTime _watchedUntil;
-    private DateTime _reportedAt;
-    private bool _reportDue;
     private DateTime? _slotFreedAt;
     private TaskCompletionSource _news = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -69,13 +48,14 @@ public sealed partial class GpuServerGrain(
 
     private FleetSettings Settings => options.Value;
 
-    /// <summary>The live config's heartbeat_timeout_seconds, never below two intervals (one late beat must not count).</summary>
-    private TimeSpan HeartbeatTimeout => TimeSpan.FromSeconds(Math.Max(config.Current.HeartbeatTimeoutSeconds, 2 * Settings.HeartbeatIntervalSeconds + 1));
+    private LivenessPolicy Liveness => LivenessPolicy.For(Settings.HeartbeatIntervalSeconds, config.Current.HeartbeatTimeoutSeconds);
+
+    private GpuTelemetry? Latest => _telemetry.Latest;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _state = await store.LoadAsync(Id);
-        _activatedAt = _reconciledAt = Now();
+        _activatedAt = Now();
         if (_state is not null)
         {
             await ReconcileSlotsAsync(TimeSpan.Zero);
@@ -111,8 +91,7 @@ public sealed partial class GpuServerGrain(
         }
 
         _state = state;
-        // A durable nudge: after a silo crash the reminder reactivates this grain, whose timer then notices a silent agent.
-        await this.RegisterOrUpdateReminder(LivenessReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(LivenessReminder, FleetTimings.LivenessReminderPeriod, FleetTimings.LivenessReminderPeriod);
         StartLivenessTimer();
         Report();
         return ServerWriteStatus.Ok;
@@ -192,14 +171,11 @@ public sealed partial class GpuServerGrain(
     public Task<ServerLiveStatus?> GetLiveStatusAsync()
         => Task.FromResult(_state is null
             ? null
-            : new ServerLiveStatus(Id, DeriveStatus(_state), _latest?.CpuUsage ?? 0, _latest?.MemoryUsage ?? 0,
-                _latest?.Gpus ?? [], _latest?.RunningTasks ?? [], _latest?.Timestamp));
+            : new ServerLiveStatus(Id, DeriveStatus(_state), Latest?.CpuUsage ?? 0, Latest?.MemoryUsage ?? 0,
+                Latest?.Gpus ?? [], Latest?.RunningTasks ?? [], Latest?.Timestamp));
 
     public Task<ImmutableArray<GpuTelemetry>> GetHistoryAsync(int minutes)
-    {
-        var since = Now().AddMinutes(-minutes);
-        return Task.FromResult(_history.Where(s => s.Timestamp >= since).ToImmutableArray());
-    }
+        => Task.FromResult(_telemetry.Since(Now().AddMinutes(-minutes)));
 
     public async Task<HeartbeatReply?> HeartbeatAsync(string tokenHash, GpuTelemetry sample, TimeSpan wait)
     {
@@ -208,18 +184,15 @@ public sealed partial class GpuServerGrain(
             return null;
         }
 
-        _lastPollAt = Now();
-        _reported = [.. sample.RunningTasks.Select(t => t.TaskId)];
-        foreach (var running in _reported)
+        _presence.Called();
+        _slots.AgentRuns([.. sample.RunningTasks.Select(t => t.TaskId)]);
+        await NoteTaskTypesAsync(sample.TaskTypes);
+        var fresh = _telemetry.Take(sample);
+        if (fresh)
         {
-            if (_slots.TryGetValue(running, out var slot))
-            {
-                slot.Started = true;
-            }
+            _presence.SampleTaken();
         }
 
-        await NoteTaskTypesAsync(sample.TaskTypes);
-        var fresh = Ingest(sample);
         Report(urgent: await PersistStatusChangeAsync());
         if (fresh && Now() < _watchedUntil)
         {
@@ -230,49 +203,45 @@ public sealed partial class GpuServerGrain(
 
         var interval = TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds);
         var deadline = Now() + (wait < interval ? wait : interval);
-        _polling++;
+        _presence.PollHeld();
         try
         {
             while (true)
             {
                 await TryClaimAsync();
                 var remaining = deadline - Now();
-                if (HasNews() || remaining <= TimeSpan.Zero)
+                if (_slots.HasNews || remaining <= TimeSpan.Zero)
                 {
                     break;
                 }
 
-                // Woken by new work anywhere in the cluster, by a slot of ours coming free, or once a second regardless
-                // (a missed notification, a claim that expired) — so a free slot is filled within a second.
+                // Woken by new work anywhere in the cluster, by a slot of ours coming free, or by the recheck regardless.
                 var work = queueSignal.Next;
-                await Task.WhenAny(work, _news.Task, Task.Delay(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), clock));
+                var recheck = remaining < FleetTimings.PollRecheckInterval ? remaining : FleetTimings.PollRecheckInterval;
+                await Task.WhenAny(work, _news.Task, Task.Delay(recheck, clock));
                 if (work.IsCompleted && _slots.Count > 0)
                 {
-                    // The least loaded servers claim first: a server waits in proportion to how full it is.
-                    await Task.Delay(TimeSpan.FromMilliseconds(50.0 * _slots.Count / Math.Max(1, _state!.MaxConcurrentTasks)), clock);
+                    await Task.Delay(FleetTimings.ClaimDelay(_slots.Count, _state!.MaxConcurrentTasks), clock);
                 }
             }
         }
         finally
         {
-            _polling--;
-            // The agent's silence starts when its poll is answered, not when it was sent: a poll held here for its
-            // whole wait must not count against the heartbeat timeout.
-            _lastPollAt = Now();
+            _presence.PollAnswered();
         }
 
-        return Reply();
+        return _slots.Reply(Settings.HeartbeatIntervalSeconds);
     }
 
     public Task WatchAsync()
     {
-        _watchedUntil = Now() + WatchLease;
+        _watchedUntil = Now() + FleetTimings.WatchLease;
         return Task.CompletedTask;
     }
 
     public Task ReleaseAsync(Guid taskId)
     {
-        if (_slots.Remove(taskId))
+        if (_slots.Release(taskId))
         {
             _slotFreedAt ??= Now();
             Report();
@@ -293,14 +262,8 @@ public sealed partial class GpuServerGrain(
             return;
         }
 
-        // Claim when there is a reason to: enqueues heard for our types (credits, shared by this silo's servers), a
-        // last claim that took all it asked for (there may be more), a reconnect that may have missed enqueues, or
-        // the periodic safety claim. Otherwise PostgreSQL is not asked.
-        var wanted = _state!.MaxConcurrentTasks - _slots.Count;
         var generation = queueSignal.Generation;
-        var allowed = generation != _claimedAtGeneration || _lastClaimFull || Now() >= _nextSafetyClaim
-            ? wanted
-            : queueSignal.TakeCredits(_taskTypes, wanted);
+        var allowed = _pacer.Allowed(_state!.MaxConcurrentTasks - _slots.Count, generation, wanted => queueSignal.TakeCredits(_taskTypes, wanted));
         if (allowed == 0)
         {
             return;
@@ -309,10 +272,9 @@ public sealed partial class GpuServerGrain(
         _claiming = true;
         try
         {
-            _claimedAtGeneration = generation;
-            _nextSafetyClaim = Now() + SafetyClaimInterval;
+            _pacer.Claiming(generation);
             var claimed = await tasks.ClaimAsync(Id, [.. _taskTypes], allowed);
-            _lastClaimFull = claimed.Count == allowed;
+            _pacer.Claimed(claimed.Count, allowed);
             if (claimed.Count == 0)
             {
                 return;
@@ -323,7 +285,7 @@ public sealed partial class GpuServerGrain(
             {
                 if (assignment is not null)
                 {
-                    _slots[assignment.TaskId] = new Slot(assignment, Now());
+                    _slots.Assign(assignment);
                     OwlMetrics.TasksDispatched.Add(1);
                 }
             }
@@ -342,25 +304,6 @@ public sealed partial class GpuServerGrain(
         }
     }
 
-    /// <summary>An assignment the agent has not been given yet, or a task it must stop that it was not told about.</summary>
-    private bool HasNews()
-        => _slots.Values.Any(s => s is { Started: false, Delivered: false, Assignment: not null })
-           || _reported.Any(id => !_slots.ContainsKey(id) && !_cancelSent.Contains(id));
-
-    private HeartbeatReply Reply()
-    {
-        var assignments = new List<AgentAssignment>();
-        foreach (var slot in _slots.Values.Where(s => s is { Started: false, Assignment: not null }))
-        {
-            slot.Delivered = true;
-            assignments.Add(slot.Assignment!);
-        }
-
-        var cancel = _reported.Where(id => !_slots.ContainsKey(id)).ToImmutableArray();
-        _cancelSent = [.. cancel];
-        return new HeartbeatReply(Settings.HeartbeatIntervalSeconds, [.. assignments], cancel);
-    }
-
     private async Task NoteTaskTypesAsync(ImmutableArray<string> taskTypes)
     {
         if (taskTypes.Length == _taskTypes.Length && taskTypes.Order(StringComparer.Ordinal).SequenceEqual(_taskTypes.Order(StringComparer.Ordinal)))
@@ -372,41 +315,14 @@ public sealed partial class GpuServerGrain(
         await store.SetTaskTypesAsync(Id, [.. taskTypes]);
     }
 
-    /// <summary>
-    /// Brings the slots in line with the tasks table: adds what the table says this server holds (an assignment
-    /// still to start is fetched again from its task), drops what it no longer holds once the slot is older than
-    /// <paramref name="grace"/> (a newer in-memory slot may be a write the read did not see yet).
-    /// </summary>
+    /// <summary>Brings the slots in line with the tasks table (see <see cref="ServerSlots.ReconcileAsync"/>).</summary>
     private async Task ReconcileSlotsAsync(TimeSpan grace)
-    {
-        var held = await tasks.LoadServerTasksAsync(Id);
-        var now = Now();
-        var ids = held.Select(h => h.TaskId).ToHashSet();
-        foreach (var (id, slot) in _slots.ToList())
-        {
-            if (!ids.Contains(id) && now - slot.Since >= grace)
-            {
-                _slots.Remove(id);
-            }
-        }
-
-        foreach (var (id, started) in held.Where(h => !_slots.ContainsKey(h.TaskId)))
-        {
-            var assignment = started ? null : await GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id);
-            if (started || assignment is not null)
-            {
-                _slots[id] = new Slot(assignment, now) { Started = started };
-            }
-        }
-
-        _reconciledAt = now;
-    }
+        => await _slots.ReconcileAsync(await tasks.LoadServerTasksAsync(Id), grace, id => GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id));
 
     /// <summary>The server is gone: every task it held goes back to the queue (or fails after its third lost run).</summary>
     private async Task RequeueLostTasksAsync()
     {
-        var lost = _slots.Keys.ToList();
-        _slots.Clear();
+        var lost = _slots.TakeAll();
         foreach (var taskId in lost)
         {
             await GrainFactory.GetGrain<ITaskGrain>(taskId).ServerLostAsync(Id);
@@ -425,27 +341,6 @@ public sealed partial class GpuServerGrain(
 
     public void Dispose() => _writeGate.Dispose();
 
-    /// <summary>Takes a heartbeat's sample as the latest and into the history; false for one not newer than the latest.</summary>
-    private bool Ingest(GpuTelemetry sample)
-    {
-        // Idempotent: a sample that is not newer than the latest one (a replay) changes nothing.
-        if (_latest is not null && sample.Timestamp <= _latest.Timestamp)
-        {
-            return false;
-        }
-
-        _latest = sample;
-        _suspect = false;
-        _history.Enqueue(sample);
-        var horizon = sample.Timestamp.AddMinutes(-Settings.HistoryMinutes);
-        while (_history.Peek().Timestamp < horizon)
-        {
-            _history.Dequeue();
-        }
-
-        return true;
-    }
-
     /// <summary>The timer's check: notes a suspect after one missed interval, and settles the status (offline after the timeout).</summary>
     private async Task CheckLivenessAsync()
     {
@@ -454,26 +349,26 @@ public sealed partial class GpuServerGrain(
             return;
         }
 
+        var liveness = Liveness;
         var silence = Now() - (LastSeen ?? _state.LastHeartbeat ?? _state.CreatedAt);
-        if (silence > TimeSpan.FromSeconds(Settings.HeartbeatIntervalSeconds * 2) && silence <= HeartbeatTimeout && !_suspect && _latest is not null)
+        if (Latest is not null && _presence.TurnsSuspect(liveness, silence))
         {
             // One missed heartbeat is noted, nothing more: a single late packet must not move tasks around.
-            _suspect = true;
             LogSuspect(Id, (int)silence.TotalSeconds);
         }
 
-        var lastSign = LastSeen ?? _activatedAt;
-        if (_slots.Count > 0 && Now() - lastSign > HeartbeatTimeout)
+        // A grain that has not heard from its agent since it activated gives it the timeout from the activation.
+        if (_slots.Count > 0 && liveness.HasTimedOut(LastSeen ?? _activatedAt, Now()))
         {
             await RequeueLostTasksAsync();
         }
-        else if (Now() - _reconciledAt > SlotGrace)
+        else if (Now() - _slots.ReconciledAt > FleetTimings.SlotGrace)
         {
-            await ReconcileSlotsAsync(SlotGrace);
+            await ReconcileSlotsAsync(FleetTimings.SlotGrace);
         }
 
         var changed = await PersistStatusChangeAsync();
-        Report(urgent: changed || _reportDue);
+        Report(urgent: changed || _reports.Due);
     }
 
     /// <summary>
@@ -506,48 +401,29 @@ public sealed partial class GpuServerGrain(
         return false;
     }
 
-    private string DeriveStatus(GpuServerState state) => state switch
-    {
-        { Maintenance: true } => ServerStatus.Maintenance,
-        _ when LastSeen is not { } seen || Now() - seen > HeartbeatTimeout => ServerStatus.Offline,
-        _ when CurrentTasks >= state.MaxConcurrentTasks => ServerStatus.Busy,
-        _ => ServerStatus.Online,
-    };
+    private string DeriveStatus(GpuServerState state)
+        => Liveness.StatusOf(state.Maintenance, LastSeen, Now(), CurrentTasks, state.MaxConcurrentTasks);
 
     private int CurrentTasks => _slots.Count;
 
-    // An agent whose poll is held here right now is seen now.
-    private DateTime? LastSeen => _polling > 0 ? Now()
-        : _latest is null ? _lastPollAt
-        : _lastPollAt is { } poll && poll > _latest.Timestamp ? poll : _latest.Timestamp;
+    private DateTime? LastSeen => _presence.LastSeen(Latest?.Timestamp);
 
     private ServerSummary Summary()
     {
         var s = _state!;
-        var gpus = _latest?.Gpus ?? [];
         return new ServerSummary(Id, s.Name, s.Host, DeriveStatus(s), CurrentTasks, s.MaxConcurrentTasks, s.TotalMemory,
-            _latest?.UsedMemory ?? 0, s.GpuCount, _latest?.CpuUsage ?? 0, _latest?.MemoryUsage ?? 0,
-            _latest?.AverageGpuUsage ?? 0, Math.Min(CurrentTasks, s.GpuCount), _latest?.Timestamp ?? s.LastHeartbeat,
+            Latest?.UsedMemory ?? 0, s.GpuCount, Latest?.CpuUsage ?? 0, Latest?.MemoryUsage ?? 0,
+            Latest?.AverageGpuUsage ?? 0, Math.Min(CurrentTasks, s.GpuCount), Latest?.Timestamp ?? s.LastHeartbeat,
             s.Description, s.CreatedAt, s.UpdatedAt);
     }
 
-    /// <summary>
-    /// Tells the fleet directory. Changes of status or slots go at once (<paramref name="urgent"/>); telemetry
-    /// figures at most once per <see cref="TelemetryReportInterval"/>, the rest by the liveness timer, so the
-    /// directory is not sent every heartbeat of every server.
-    /// </summary>
+    /// <summary>Tells the fleet directory: changes of status or slots at once (<paramref name="urgent"/>), telemetry as <see cref="ReportThrottle"/> allows.</summary>
     private void Report(bool urgent = true)
     {
-        var now = Now();
-        if (!urgent && now - _reportedAt < TelemetryReportInterval)
+        if (_reports.TrySend(urgent))
         {
-            _reportDue = true;
-            return;
+            GrainFactory.GetGrain<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
         }
-
-        _reportedAt = now;
-        _reportDue = false;
-        GrainFactory.GetGrain<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
     }
 
     private bool TokenMatches(string tokenHash)
@@ -557,14 +433,15 @@ public sealed partial class GpuServerGrain(
     private void StartLivenessTimer()
         => this.RegisterGrainTimer(CheckLivenessAsync, new GrainTimerCreationOptions
         {
-            DueTime = TimeSpan.FromSeconds(1),
-            Period = TimeSpan.FromSeconds(Math.Max(1, Settings.HeartbeatIntervalSeconds / 2.0)),
+            DueTime = FleetTimings.LivenessCheckDueTime,
+            Period = FleetTimings.LivenessCheckPeriod(Settings.HeartbeatIntervalSeconds),
             KeepAlive = true,
         });
 
     /// <summary>
-    /// Changes the row: <paramref name="change"/> edits a copy of the state (answering false to write nothing). Writes
-    /// are one at a time: a poll, which interleaves with everything, may persist a status while another call writes.
+    /// Changes the row: <paramref name="change"/> edits a copy of the state (answering false to write nothing, which is
+    /// <see cref="ServerWriteStatus.Ok"/>: nothing failed). Writes are one at a time: a poll, which interleaves with
+    /// everything, may persist a status while another call writes. NotFound: the server is gone.
     /// </summary>
     private async Task<ServerWriteStatus> WriteAsync(Func<GpuServerState, bool> change)
     {
@@ -579,7 +456,7 @@ public sealed partial class GpuServerGrain(
             var next = _state.Copy();
             if (!change(next))
             {
-                return ServerWriteStatus.NotFound;
+                return ServerWriteStatus.Ok;
             }
 
             var result = await this.WriteOrReloadAsync(() => store.UpdateAsync(Id, next));
@@ -613,18 +490,6 @@ public sealed partial class GpuServerGrain(
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "GPU server {ServerId} is lost: {Count} task(s) sent back to the queue")]
     private partial void LogTasksRequeued(Guid serverId, int count);
-
-    /// <summary>A task this server holds; <c>Assignment</c> is null for one already running when the grain activated.</summary>
-    private sealed class Slot(AgentAssignment? assignment, DateTime since)
-    {
-        public AgentAssignment? Assignment { get; } = assignment;
-
-        public DateTime Since { get; } = since;
-
-        public bool Started { get; set; }
-
-        public bool Delivered { get; set; }
-    }
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "GPU server {ServerId} is suspect: no heartbeat for {Seconds} s")]
     private partial void LogSuspect(Guid serverId, int seconds);

@@ -3,12 +3,16 @@ using OwlFactory.GrainInterfaces.Recharge;
 
 namespace OwlFactory.Grains.Recharge;
 
+/// <summary>
+/// Code redemption: a code is checked (already redeemed by this user, then disabled, expired, used up), its use claimed
+/// with the redemption record in one statement, then credited to the user under the redemption's operation id, so a
+/// replay or the settlement's repair credits exactly once (docs/architecture.md, "Redeeming a code").
+/// </summary>
 public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider clock) : Grain, IRechargeCodeGrain
 {
-    private const string KeyPrefix = "code:";
     private RechargeCodeState? _state;
 
-    private string CodeHash => this.GetPrimaryKeyString()[KeyPrefix.Length..];
+    private string CodeHash => RechargeCodes.HashOfGrainKey(this.GetPrimaryKeyString());
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
         => _state = await store.LoadAsync(CodeHash);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using OwlFactory.GrainInterfaces.Accounts;
+using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Fleet;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -256,7 +257,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         var lost = _task.LostRuns + 1;
         if (lost >= MaxLostRuns)
         {
-            // Nothing of the lost runs is billed: the task ends as if it never ran.
+            // Nothing of the lost runs is billed: the task ends as if it never ran (TaskBilling bills no run without a start).
             _task = _task with { StartedAt = null, LostRuns = lost };
             await FinishAsync(TaskStatuses.Failed, null, $"GPU server lost {lost} times; giving up after {MaxLostRuns} attempts",
                 $"GPU server {serverId} stopped sending heartbeats; failed after {lost} lost runs");
@@ -297,14 +298,13 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
     {
         var current = _task!;
         var now = Now();
-        var ran = current.Status == TaskStatuses.Running;
         var next = current with
         {
             Status = status,
             ResultJson = resultJson,
             ErrorMessage = errorMessage,
             Progress = status == TaskStatuses.Completed ? 100 : _liveProgress,
-            Cost = ran ? current.CostAt(now) : 0m,
+            Cost = TaskBilling.FinalCost(current, now),
             CompletedAt = now,
             UpdatedAt = now,
         };
@@ -357,7 +357,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         }
 
         return _task.Status == TaskStatuses.Running
-            ? _task with { Progress = _liveProgress, Cost = _task.CostAt(Now()) }
+            ? _task with { Progress = _liveProgress, Cost = TaskBilling.CostAt(_task, Now()) }
             : _task;
     }
 

@@ -25,7 +25,7 @@ public sealed partial class ConsoleBrowserTests(SystemFixture system) : IAsyncLi
     {
         SetDefaultExpectTimeout(15_000);
         _browser = await ConsoleBrowser.LaunchAsync();
-        _admin = await _api.LoginAsync("admin@example.com", "admin123");
+        _admin = await _api.LoginAdminAsync();
         _pricesBefore = (await _api.GetAsync("/api/admin/config", _admin)).Data["task_prices"]!.DeepClone();
     }
 
@@ -127,7 +127,7 @@ public sealed partial class ConsoleBrowserTests(SystemFixture system) : IAsyncLi
     {
         var user = await _api.CreateUserAsync();
         var page = await Chromium.NewPageAsync(system.BaseAddress);
-        await SignInAsync(page, "admin@example.com", "admin123");
+        await SignInAsync(page, BootstrapAdmin.Email, BootstrapAdmin.Password);
 
         // Generate a batch: the codes are shown once, and they work.
         await page.GotoAsync("/admin/codes");

@@ -178,23 +178,6 @@ public sealed class RechargeGrainTests(ClusterFixture fixture)
         Assert.Equal(1000L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM recharge_codes WHERE batch_id = $1", batch.BatchId));
     }
 
-    [Theory]
-    [InlineData("owl-abcd-efgh-jkmn", "ABCDEFGHJKMN")]
-    [InlineData(" OWL ABCD EFGH JKMN ", "ABCDEFGHJKMN")]
-    [InlineData("abcdefghjkmn", "ABCDEFGHJKMN")]
-    public void TryNormalize_CaseSpacesAndDashes_AreIgnored(string input, string expected)
-    {
-        Assert.True(RechargeCodes.TryNormalize(input, out var symbols));
-        Assert.Equal(expected, symbols);
-    }
-
-    [Theory]
-    [InlineData("OWL-ABCD-EFGH-JKM0")]
-    [InlineData("OWL-ABCD-EFGH")]
-    [InlineData("hello")]
-    [InlineData("")]
-    public void TryNormalize_MalformedCode_IsRejected(string input) => Assert.False(RechargeCodes.TryNormalize(input, out _));
-
     private static async Task Execute(string sql)
     {
         await using var command = TestDatabase.DataSource.CreateCommand(sql);

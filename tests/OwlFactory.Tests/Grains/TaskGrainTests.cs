@@ -20,8 +20,7 @@ public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
         var config = fixture.Grains.GetGrain<ISystemConfigGrain>(0);
         var prices = (await config.GetAsync()).TaskPrices.SetItem(GrainTaskType, 0.03m);
         await config.UpdateAsync(new SystemConfigChange(null, null, null, null, null, prices, null), Guid.Empty);
-        // Every silo's copy follows by a long poll.
-        await Task.Delay(500);
+        await fixture.WaitForConfigAsync(c => c.TaskPrices.ContainsKey(GrainTaskType));
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

@@ -10,7 +10,7 @@ public sealed class AdminConfigHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     [Fact]
     public async Task GetConfig_Admin_ShowsEveryKeyWithPriceTable()

@@ -10,7 +10,7 @@ public sealed class AdminUsersHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> SuperAdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> SuperAdminTokenAsync() => _api.LoginAdminAsync();
 
     private async Task<TestUser> PromoteAsync(TestUser user, string role)
     {

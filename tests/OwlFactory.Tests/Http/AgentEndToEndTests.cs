@@ -16,7 +16,7 @@ public sealed class AgentEndToEndTests(SystemFixture system) : IDisposable
     [Fact]
     public async Task Agent_SimulatedGpus_HeartbeatsShowInStatus_RotationLocksItOut_AndSigtermStopsIt()
     {
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
         var created = await _api.PostAsync("/api/gpu/servers",
             new { name = "e2e-" + Guid.NewGuid().ToString("N")[..10], host = "127.0.0.1", gpu_count = 2, max_concurrent_tasks = 2, total_memory = 160 }, admin);
         var id = created.Data["server"]!["id"]!.GetValue<string>();
@@ -48,17 +48,9 @@ public sealed class AgentEndToEndTests(SystemFixture system) : IDisposable
 
     private async Task<JsonNode> WaitForAsync(string token, string id, Func<JsonNode, bool> until, OwlProcess agent)
     {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data;
-            if (until(status))
-            {
-                return status;
-            }
-
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(30), "status: " + status.ToJsonString() + Environment.NewLine + agent.RecentOutput);
-            await Task.Delay(200);
-        }
+        return await Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data, until,
+            TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200),
+            status => "status: " + status.ToJsonString() + Environment.NewLine + agent.RecentOutput);
     }
 }

@@ -192,7 +192,7 @@ public sealed class AuthHttpTests(SystemFixture system) : IDisposable
     [Fact]
     public async Task Login_BootstrapAdminFromTheContractExample_IsSuperAdmin()
     {
-        var call = await _api.PostAsync("/api/auth/login", new { email = "admin@example.com", password = "admin123" });
+        var call = await _api.PostAsync("/api/auth/login", new { email = BootstrapAdmin.Email, password = BootstrapAdmin.Password });
 
         Assert.Equal(HttpStatusCode.OK, call.Status);
         Assert.Equal("super_admin", call.Data["user"]!["role"]!.GetValue<string>());

@@ -15,7 +15,7 @@ public sealed class ConfigPropagationTests(TwoSiloSystemFixture system)
         using var extra = system.StartExtraApi(second);
         using var a = system.CreateClient();
         using var b = new OwlApiClient(new HttpClient { BaseAddress = second, Timeout = TimeSpan.FromSeconds(30) });
-        var adminA = await a.LoginAsync("admin@example.com", "admin123");
+        var adminA = await a.LoginAdminAsync();
         var adminB = await WaitForLoginAsync(b, extra);
         // Users whose grains land on both silos (placement is random: eight make missing one silo unlikely, 1 in 128).
         var users = new List<TestUser>();
@@ -78,7 +78,7 @@ public sealed class ConfigPropagationTests(TwoSiloSystemFixture system)
         {
             try
             {
-                var login = await api.PostAsync("/api/auth/login", new { email = "admin@example.com", password = "admin123" });
+                var login = await api.PostAsync("/api/auth/login", new { email = BootstrapAdmin.Email, password = BootstrapAdmin.Password });
                 if (login.Status == HttpStatusCode.OK)
                 {
                     return login.Data["access_token"]!.GetValue<string>();

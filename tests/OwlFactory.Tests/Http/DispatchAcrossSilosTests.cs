@@ -12,7 +12,7 @@ public sealed class DispatchAcrossSilosTests(TwoSiloSystemFixture system)
     public async Task ManyServersOnTwoSilos_ClaimConcurrently_EveryTaskIsRunExactlyOnce()
     {
         using var api = system.CreateClient();
-        var admin = await api.LoginAsync("admin@example.com", "admin123");
+        var admin = await api.LoginAdminAsync();
         var user = await api.CreateUserAsync();
         // Eight servers: their grains spread over both silos (random placement), each long-polling in parallel.
         var agents = new List<ScriptedAgent>();

@@ -13,7 +13,7 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     private async Task<(string Id, string Token)> CreateServerAsync(int maxConcurrentTasks = 2, string? name = null)
     {
@@ -47,18 +47,10 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
     private async Task<JsonNode> WaitForStatusAsync(string id, Func<JsonNode, bool> until, double seconds = 10)
     {
         var token = await AdminTokenAsync();
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data;
-            if (until(status))
-            {
-                return status;
-            }
-
-            Assert.True(deadline.Elapsed.TotalSeconds < seconds, "status never became what was expected: " + status.ToJsonString());
-            await Task.Delay(50);
-        }
+        return await Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/gpu/servers/{id}/status", token)).Data, until,
+            TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(50),
+            status => "status never became what was expected: " + status.ToJsonString());
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output
         var perOperation = int.TryParse(Environment.GetEnvironmentVariable("OWL_FUZZ_PER_OPERATION"), out var n) ? n : 200;
         output.WriteLine($"fuzz seed {seed} ({perOperation} requests per operation); replay with OWL_FUZZ_SEED={seed}");
 
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
         var server = await _api.PostAsync("/api/gpu/servers",
             new { name = "fuzz-" + Guid.NewGuid().ToString("N")[..10], host = "127.0.0.1", gpu_count = 1, max_concurrent_tasks = 1, total_memory = 80.0 }, admin);
         var serverId = server.Data["server"]!["id"]!.GetValue<string>();

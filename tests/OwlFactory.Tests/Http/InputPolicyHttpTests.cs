@@ -13,7 +13,7 @@ public sealed class InputPolicyHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     private static void AssertRefused(ApiCall call, string field)
     {

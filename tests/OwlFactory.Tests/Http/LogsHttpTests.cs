@@ -14,7 +14,7 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminAsync() => _api.LoginAdminAsync();
 
     [Fact]
     public async Task SystemLogs_HoldEveryProcesssRecords_NewestFirst_FilteredByLevelAndSearch()
@@ -172,17 +172,5 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
     }
 
     private static async Task<JsonNode> EventuallyAsync(Func<Task<JsonNode?>> probe)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            if (await probe() is { } found)
-            {
-                return found;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "never appeared");
-            await Task.Delay(200);
-        }
-    }
+        => (await Poll.UntilAsync(probe, found => found is not null, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(200), _ => "never appeared"))!;
 }

@@ -39,7 +39,7 @@ public sealed class ObservabilityHttpTests(SystemFixture system) : IDisposable
     public async Task Dashboard_AdminsOnly_ATokenGivenOnceIsKeptInACookie()
     {
         var user = await _api.CreateUserAsync();
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
 
         var anonymous = await _http.GetAsync("/api/dashboard/");
         using var asUser = new HttpRequestMessage(HttpMethod.Get, "/api/dashboard/");

@@ -11,7 +11,7 @@ public sealed class RechargeHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     private async Task<JsonNode> GenerateAsync(object body)
     {

@@ -68,7 +68,7 @@ public sealed class RestartHttpTests(TwoSiloSystemFixture system) : IDisposable
     [Fact]
     public async Task Submits_WhenEverySiloIsKilledUnderLoad_EveryAcknowledgedTaskIsStoredWithItsHold()
     {
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
         Assert.Equal(HttpStatusCode.OK, (await _api.PutAsync("/api/admin/config", new { max_concurrent_tasks_per_user = 1000 }, admin)).Status);
         var users = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => _api.CreateUserAsync()));
         foreach (var user in users)

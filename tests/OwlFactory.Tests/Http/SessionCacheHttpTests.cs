@@ -22,7 +22,7 @@ public sealed class SessionCacheHttpTests(SystemFixture system) : IAsyncLifetime
         _second = system.StartExtraApi(_secondAddress);
         _a = system.CreateClient();
         _b = new OwlApiClient(new HttpClient { BaseAddress = _secondAddress, Timeout = TimeSpan.FromSeconds(30) });
-        _admin = await _a.LoginAsync("admin@example.com", "admin123");
+        _admin = await _a.LoginAdminAsync();
         var deadline = Stopwatch.StartNew();
         while ((await TryGetAsync(_b, "/api/health")) != HttpStatusCode.OK)
         {

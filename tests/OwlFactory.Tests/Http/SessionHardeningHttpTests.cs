@@ -36,7 +36,7 @@ public sealed partial class SessionHardeningHttpTests(SystemFixture system) : ID
         using var api = system.StartExtraApi(address, new Dictionary<string, string?> { ["Owl__Auth__SigningKey"] = null });
         using var client = new OwlApiClient(new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) });
         await WaitUntilAnsweringAsync(client, api);
-        var admin = Guid.Parse((await client.PostAsync("/api/auth/login", new { email = "admin@example.com", password = "admin123" })).Data["user"]!["id"]!.GetValue<string>());
+        var admin = Guid.Parse((await client.PostAsync("/api/auth/login", new { email = BootstrapAdmin.Email, password = BootstrapAdmin.Password })).Data["user"]!["id"]!.GetValue<string>());
 
         var call = await client.GetAsync("/api/admin/stats", TestTokens.Sign(FormerBuiltInKey, admin, "super_admin"));
 
@@ -60,7 +60,7 @@ public sealed partial class SessionHardeningHttpTests(SystemFixture system) : ID
     [Fact]
     public async Task Dashboard_QueryTokenOfAnAdmin_GetsTheCookie()
     {
-        var admin = await _api.LoginAsync("admin@example.com", "admin123");
+        var admin = await _api.LoginAdminAsync();
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = system.BaseAddress };
 
         using var response = await http.GetAsync($"/api/dashboard/?access_token={admin}");

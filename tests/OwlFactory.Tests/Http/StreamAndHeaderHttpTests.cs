@@ -14,7 +14,7 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
 
     public void Dispose() => _api.Dispose();
 
-    private Task<string> AdminTokenAsync() => _api.LoginAsync("admin@example.com", "admin123");
+    private Task<string> AdminTokenAsync() => _api.LoginAdminAsync();
 
     private static async Task<HttpResponseMessage> OpenAsync(HttpClient http, string path, string token)
     {
@@ -170,7 +170,7 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
         using var metrics = await http.GetAsync("/metrics");
         using var anonymous = await http.GetAsync("/api/openapi/v1.json");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/api/openapi/v1.json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await client.LoginAsync("admin@example.com", "admin123"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await client.LoginAdminAsync());
         using var asAdmin = await http.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);

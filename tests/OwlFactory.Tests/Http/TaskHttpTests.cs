@@ -19,7 +19,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _admin = await _api.LoginAsync("admin@example.com", "admin123");
+        _admin = await _api.LoginAdminAsync();
         _configBefore = (await _api.GetAsync("/api/admin/config", _admin)).Data;
     }
 
@@ -597,18 +597,10 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
 
     private async Task<JsonNode> WaitForTaskAsync(TestUser user, string id, Func<JsonNode, bool> until, double seconds)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (true)
-        {
-            var task = (await _api.GetAsync($"/api/tasks/{id}", user.Token)).Data;
-            if (until(task))
-            {
-                return task;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "task never got there: " + task.ToJsonString());
-            await Task.Delay(100);
-        }
+        return await Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/tasks/{id}", user.Token)).Data, until,
+            TimeSpan.FromSeconds(seconds), TimeSpan.FromMilliseconds(100),
+            task => "task never got there: " + task.ToJsonString());
     }
 
     /// <summary>The agent sends log lines in batches, possibly after its complete; waits for <paramref name="line"/>.</summary>

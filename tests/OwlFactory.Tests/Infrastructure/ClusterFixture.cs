@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
+using OwlFactory.GrainInterfaces.Admin;
+using OwlFactory.Grains.Admin;
 using OwlFactory.Silo;
 
 namespace OwlFactory.Tests.Infrastructure;
@@ -28,6 +31,12 @@ public sealed class ClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Waits until every silo's copy of the live config (which follows the config grain by a long poll) satisfies <paramref name="until"/>.</summary>
+    public Task WaitForConfigAsync(Func<SystemConfig, bool> until)
+        => Poll.UntilAsync(
+            () => Task.FromResult(Cluster.Silos.Select(s => ((InProcessSiloHandle)s).ServiceProvider.GetRequiredService<SystemConfigCache>().Current).ToList()),
+            copies => copies.All(until), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20), _ => "a silo never took the new config");
 
     public async Task DisposeAsync()
     {

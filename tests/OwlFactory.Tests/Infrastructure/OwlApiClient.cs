@@ -89,5 +89,8 @@ public sealed class OwlApiClient : IDisposable
         return login.Data["access_token"]!.GetValue<string>();
     }
 
+    /// <summary>Signs in as the bootstrap super_admin.</summary>
+    public Task<string> LoginAdminAsync() => LoginAsync(BootstrapAdmin.Email, BootstrapAdmin.Password);
+
     public void Dispose() => _http.Dispose();
 }

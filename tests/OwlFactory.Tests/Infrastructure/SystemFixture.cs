@@ -51,7 +51,7 @@ public class SystemFixture : IAsyncLifetime
         using var api = CreateClient();
         for (var attempt = 1; ; attempt++)
         {
-            var login = await api.PostAsync("/api/auth/login", new { email = "admin@example.com", password = "admin123" });
+            var login = await api.PostAsync("/api/auth/login", new { email = BootstrapAdmin.Email, password = BootstrapAdmin.Password });
             if (login.Status == HttpStatusCode.OK)
             {
                 var admin = login.Data["access_token"]!.GetValue<string>();

@@ -1,13 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Nodes;
 
 namespace OwlFactory.ApiHost.Fleet;
-
-public sealed record AgentProgressRequest
-{
-    [Range(0d, 100d, ErrorMessage = "must be between 0 and 100")]
-    public double Progress { get; init; }
-}
 
 public sealed record AgentLogsRequest : IValidatableObject
 {
@@ -38,18 +31,4 @@ public sealed record AgentLogsRequest : IValidatableObject
             }
         }
     }
-}
-
-public sealed record AgentLogLine(DateTime? Ts, string? Level, string? Message);
-
-public sealed record AgentCompleteRequest
-{
-    public JsonObject? Result { get; init; }
-}
-
-public sealed record AgentFailRequest
-{
-    [Required(ErrorMessage = "is required")]
-    [MaxLength(4000, ErrorMessage = "must be at most 4000 characters")]
-    public string? ErrorMessage { get; init; }
 }

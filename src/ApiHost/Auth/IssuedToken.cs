@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Auth;
+
+public sealed record IssuedToken(string AccessToken, string TokenType, int ExpiresIn);

@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Fleet;
+
+public sealed record AgentLogLine(DateTime? Ts, string? Level, string? Message);

@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Fleet;
+
+public sealed record AgentTaskResponse(Guid TaskId);

@@ -1,0 +1,3 @@
+namespace OwlFactory.ApiHost.Health;
+
+public sealed record HealthReport(string Status, bool Database, bool Cluster, int ActiveSilos);
