@@ -5,11 +5,14 @@ namespace OwlFactory.Grains.Fleet;
 
 /// <summary>
 /// A server's telemetry in memory: the latest sample and those of the last <paramref name="historyMinutes"/> minutes,
-/// measured back from the newest sample. Not stored: a reactivated grain starts empty.
+/// measured back from the newest sample, and at most as many as one a second would leave (an agent that beats far
+/// faster than its interval, or one that misbehaves, keeps a shorter history instead of taking more memory). Not
+/// stored: a reactivated grain starts empty.
 /// </summary>
 internal sealed class TelemetryHistory(int historyMinutes)
 {
     private readonly Queue<GpuTelemetry> _samples = new();
+    private readonly int _capacity = historyMinutes * 60;
 
     public GpuTelemetry? Latest { get; private set; }
 
@@ -24,7 +27,7 @@ internal sealed class TelemetryHistory(int historyMinutes)
         Latest = sample;
         _samples.Enqueue(sample);
         var horizon = sample.Timestamp.AddMinutes(-historyMinutes);
-        while (_samples.Peek().Timestamp < horizon)
+        while (_samples.Peek().Timestamp < horizon || _samples.Count > _capacity)
         {
             _samples.Dequeue();
         }

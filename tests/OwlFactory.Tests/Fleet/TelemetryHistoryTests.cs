@@ -23,6 +23,23 @@ public sealed class TelemetryHistoryTests
     }
 
     [Fact]
+    public void Take_SamplesFasterThanOneASecond_KeepAtMostOneMinuteOfThemPerMinuteOfHistory()
+    {
+        var history = new TelemetryHistory(1);
+
+        // Twenty seconds of samples every 100 ms: two hundred, of which a one-minute history keeps the newest sixty.
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.True(history.Take(Sample(Start.AddMilliseconds(100 * i), cpu: i)));
+        }
+
+        var kept = history.Since(DateTime.MinValue);
+        Assert.Equal(60, kept.Length);
+        Assert.Equal(140, kept[0].CpuUsage);
+        Assert.Equal(199, history.Latest!.CpuUsage);
+    }
+
+    [Fact]
     public void Take_ASampleNotNewerThanTheLatest_ChangesNothing()
     {
         var history = new TelemetryHistory(60);
