@@ -7,10 +7,17 @@ namespace OwlFactory.ApiHost.Health;
 /// </summary>
 public sealed partial class ShutdownDrain(IConfiguration configuration, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
+    private volatile bool _started;
     private volatile bool _stopping;
 
     /// <summary>True once the host has been asked to stop: readiness then says not ready.</summary>
     public bool Stopping => _stopping;
+
+    /// <summary>
+    /// True from the moment every hosted service has started (the cluster client is connected; Kestrel may listen
+    /// earlier) until the host is asked to stop: the time the front door may send requests here.
+    /// </summary>
+    public bool Serving => _started && !_stopping;
 
     /// <summary>How long new requests are still served after readiness turned 503: a few of the front door's health checks.</summary>
     public TimeSpan DrainTime => TimeSpan.FromSeconds(configuration.GetValue("Owl:Shutdown:DrainSeconds", 3.0));
@@ -33,7 +40,11 @@ public sealed partial class ShutdownDrain(IConfiguration configuration, ILogger<
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        _started = true;
+        return Task.CompletedTask;
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
