@@ -10,6 +10,14 @@ namespace OwlFactory.LoadTest.Drills;
 /// </summary>
 public static class DrillInvariants
 {
+    // Redemptions without exactly one credit in their account's ledger.
+    private const string UnsettledSql =
+        """
+        SELECT count(*) FROM recharge_records r
+        WHERE r.user_id = ANY($1)
+          AND (SELECT count(*) FROM ledger_entries l WHERE l.user_id = r.user_id AND l.idempotency_key = 'recharge:' || r.id::text) <> 1
+        """;
+
     /// <summary>
     /// The broken invariants, in words (empty when all hold), for the <paramref name="users"/>' accounts and the
     /// <paramref name="tasks"/> and <paramref name="redemptions"/> the API acknowledged to them. With
@@ -42,12 +50,7 @@ public static class DrillInvariants
                   - (SELECT coalesce(sum(balance), 0) FROM users WHERE id = ANY($1))
                   - (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE kind = 'charge' AND user_id = ANY($1))) * 100
             """, users);
-        await Expect("redemptions not credited exactly once", 0,
-            """
-            SELECT count(*) FROM recharge_records r
-            WHERE r.user_id = ANY($1)
-              AND (SELECT count(*) FROM ledger_entries l WHERE l.user_id = r.user_id AND l.idempotency_key = 'recharge:' || r.id::text) <> 1
-            """, users);
+        await Expect("redemptions not credited exactly once", 0, UnsettledSql, users);
         await Expect("codes over their uses", 0, "SELECT count(*) FROM recharge_codes WHERE used_count > max_uses");
         var acknowledged = redemptions.Distinct().ToArray();
         await Expect("acknowledged redemptions stored", acknowledged.Length, "SELECT count(*) FROM recharge_records WHERE id = ANY($1)", acknowledged);
@@ -84,6 +87,28 @@ public static class DrillInvariants
         }
 
         return broken;
+    }
+
+    /// <summary>
+    /// Waits (up to <paramref name="timeout"/>) until every redemption of the accounts has its credit: a fault can cut
+    /// a redemption between the code's claim and the account's credit, and the platform's sweep settles it (records
+    /// older than 30 s, every minute). Returns how many were waiting at first.
+    /// </summary>
+    public static async Task<long> WaitForSettlementAsync(NpgsqlDataSource db, Guid[] users, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var first = -1L;
+        while (true)
+        {
+            var unsettled = await CountAsync(db, UnsettledSql, [users]);
+            first = first < 0 ? unsettled : first;
+            if (unsettled == 0 || DateTime.UtcNow > deadline)
+            {
+                return first;
+            }
+
+            await Task.Delay(1000);
+        }
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql, object[] parameters)

@@ -52,10 +52,7 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
 
     private async Task<int> RunLoadAndFaultAsync(HttpClient admin)
     {
-        var servers = (await admin.GetFromJsonAsync<JsonNode>("/api/gpu/servers?page_size=100"))!["data"]!;
-        var serverItems = (servers is JsonArray a ? a : servers["items"]!.AsArray())
-            .Where(s => s!["status"]!.GetValue<string>() != "offline")
-            .ToDictionary(s => s!["name"]!.GetValue<string>(), s => Guid.Parse(s!["id"]!.GetValue<string>()));
+        var serverItems = await OnlineAgentsAsync(admin);
         var load = new DrillLoad(options.Url) { AgentTasksPerSecond = serverItems.Count > 0 ? 2 : 0 };
         Console.WriteLine(string.Create(C, $"drill {options.Name}: {options.Users} accounts, {serverItems.Count} agents online, {options.Duration.TotalSeconds:0} s of load, the fault at {options.FaultAt.TotalSeconds:0} s"));
         await load.PrepareAsync(admin, options.Users, (int)(options.Duration.TotalSeconds * 40));
@@ -82,6 +79,12 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         var agentTasks = load.AcknowledgedAgentTasks.ToArray();
         await WaitForAgentTasksAsync(db, agentTasks);
         Report(load, faultStart, faultEnd);
+        var settling = Stopwatch.StartNew();
+        if (await DrillInvariants.WaitForSettlementAsync(db, load.Users, TimeSpan.FromSeconds(120)) is > 0 and var interrupted)
+        {
+            Console.WriteLine(string.Create(C, $"{interrupted} redemption(s) whose credit the fault interrupted: settled by the platform's sweep {settling.Elapsed.TotalSeconds:0} s later"));
+        }
+
         var failed = load.Requests.Count(r => r.Failed);
         var broken = await DrillInvariants.CheckAsync(db, load.Users, load.AcknowledgedTasks, load.AcknowledgedRedemptions, failed == 0, agentTasks);
         Target("invariants (ledger, money, acknowledged writes, codes, tasks)", broken.Count == 0, broken.Count == 0 ? "all hold" : string.Join("; ", broken));
@@ -205,6 +208,28 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         if (process.ExitCode != 0)
         {
             Target("the fault was injected", false, $"`{options.Fault}` exited {process.ExitCode}");
+        }
+    }
+
+    /// <summary>
+    /// The simulated agents (<c>sim-gpu-NN</c>, as <c>./owl run --agents</c> registers them) that beat, waiting up to 30 s
+    /// for those just started; none when there are no such servers.
+    /// </summary>
+    private static async Task<Dictionary<string, Guid>> OnlineAgentsAsync(HttpClient admin)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var data = (await admin.GetFromJsonAsync<JsonNode>("/api/gpu/servers?page_size=100"))!["data"]!;
+            var servers = (data is JsonArray list ? list : data["items"]!.AsArray())
+                .Where(s => s!["name"]!.GetValue<string>().StartsWith("sim-gpu-", StringComparison.Ordinal)).ToList();
+            var online = servers.Where(s => s!["status"]!.GetValue<string>() != "offline")
+                .ToDictionary(s => s!["name"]!.GetValue<string>(), s => Guid.Parse(s!["id"]!.GetValue<string>()));
+            if (servers.Count == 0 || online.Count >= Math.Min(2, servers.Count) || attempt == 60)
+            {
+                return online;
+            }
+
+            await Task.Delay(500);
         }
     }
 
