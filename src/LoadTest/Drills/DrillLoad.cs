@@ -44,6 +44,9 @@ public sealed class DrillLoad(Uri baseAddress)
 
     public IReadOnlyCollection<Guid> AcknowledgedRedemptions => _redemptions;
 
+    /// <summary>A client signed in as the Development admin (admin@example.com), with its own forwarded address.</summary>
+    public Task<HttpClient> AdminClientAsync() => _api.AdminClientAsync("admin@example.com", "admin123");
+
     /// <summary>Registers and funds <paramref name="users"/> accounts and issues <paramref name="codes"/> single-use codes.</summary>
     public async Task PrepareAsync(HttpClient admin, int users, int codes)
     {
@@ -72,6 +75,30 @@ public sealed class DrillLoad(Uri baseAddress)
         }
 
         await Task.WhenAll(loops);
+    }
+
+    /// <summary>
+    /// Runs the load for <paramref name="before"/>, then <paramref name="fault"/> while the load goes on, then for
+    /// <paramref name="after"/> more; answers when the fault began and ended on the load's clock.
+    /// </summary>
+    public async Task<(TimeSpan Start, TimeSpan End)> RunAroundFaultAsync(TimeSpan before, Func<Task> fault, TimeSpan after)
+    {
+        using var stop = new CancellationTokenSource();
+        var running = RunAsync(stop.Token);
+        try
+        {
+            await Task.Delay(before);
+            var start = Now;
+            await fault();
+            var end = Now;
+            await Task.Delay(after);
+            return (start, end);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
     }
 
     private async Task UserLoopAsync(HttpClient user, int n, CancellationToken stop)
