@@ -47,9 +47,13 @@ public sealed class DrillLoad(Uri baseAddress)
     /// <summary>A client signed in as the Development admin (admin@example.com), with its own forwarded address.</summary>
     public Task<HttpClient> AdminClientAsync() => _api.AdminClientAsync("admin@example.com", "admin123");
 
-    /// <summary>Registers and funds <paramref name="users"/> accounts and issues <paramref name="codes"/> single-use codes.</summary>
+    /// <summary>
+    /// Registers and funds <paramref name="users"/> accounts and issues <paramref name="codes"/> single-use codes; lifts
+    /// max_concurrent_tasks_per_user to its maximum (1000), so no submit is refused for the limit.
+    /// </summary>
     public async Task PrepareAsync(HttpClient admin, int users, int codes)
     {
+        (await admin.PutAsJsonAsync("/api/admin/config", new { max_concurrent_tasks_per_user = 1000 })).EnsureSuccessStatusCode();
         _users = await Task.WhenAll(Enumerable.Range(0, users).Select(_ => _api.NewUserClientAsync()));
         Users = await Task.WhenAll(_users.Select(async u => Guid.Parse((await u.GetFromJsonAsync<JsonNode>("/api/users/me"))!["data"]!["id"]!.GetValue<string>())));
         var starters = await IssueCodesAsync(admin, users, 1000m);
@@ -159,30 +163,43 @@ public sealed class DrillLoad(Uri baseAddress)
     private async Task SendAsync(string operation, HttpStatusCode expected, Func<Task<HttpResponseMessage>> send, Action<JsonNode>? acknowledged)
     {
         var started = _clock.Elapsed;
-        int status;
+        var status = 0;
         string? detail = null;
         try
         {
             using var response = await send();
             status = (int)response.StatusCode;
-            var body = await response.Content.ReadFromJsonAsync<JsonNode>();
-            if (response.StatusCode == expected)
+            var body = await ReadJsonAsync(response);
+            if (response.StatusCode == expected && body?["data"] is { } data)
             {
-                acknowledged?.Invoke(body!["data"]!);
+                acknowledged?.Invoke(data);
             }
             else
             {
-                detail = body?["error_code"]?.GetValue<string>();
+                detail = body is null ? "not an envelope" : body["error_code"]?.GetValue<string>();
             }
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            // No answer (connection refused or cut, a timeout) or not an envelope: a failure the client saw.
+            // No answer (connection refused or cut, a timeout): a failure the client saw.
             status = 0;
             detail = e.GetType().Name + (e is HttpRequestException h ? " " + h.HttpRequestError : "");
         }
 
         _requests.Add(new DrillRequest(operation, started, _clock.Elapsed, status, detail));
+    }
+
+    /// <summary>The answer's JSON envelope, or null when it is not one (a proxy's own error page).</summary>
+    private static async Task<JsonNode?> ReadJsonAsync(HttpResponseMessage response)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<JsonNode>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static async Task<List<string>> IssueCodesAsync(HttpClient admin, int count, decimal amount)

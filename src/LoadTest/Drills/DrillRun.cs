@@ -31,7 +31,6 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         prices["test"] = 0.60m;
         (await admin.PutAsJsonAsync("/api/admin/config", new
         {
-            max_concurrent_tasks_per_user = 1000,
             heartbeat_timeout_seconds = HeartbeatTimeoutSeconds,
             task_prices = prices,
         })).EnsureSuccessStatusCode();

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using Npgsql;
 using OwlFactory.LoadTest.Drills;
 using OwlFactory.Tests.Infrastructure;
@@ -78,7 +77,6 @@ public sealed class FrontDoorDrillTests(FrontDoorSystemFixture system, ITestOutp
     {
         var load = new DrillLoad(system.FrontDoor.Address);
         using var admin = await load.AdminClientAsync();
-        Assert.True((await admin.PutAsJsonAsync("/api/admin/config", new { max_concurrent_tasks_per_user = 1000 })).IsSuccessStatusCode);
         await load.PrepareAsync(admin, Users, codes);
         return load;
     }
