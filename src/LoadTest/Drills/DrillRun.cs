@@ -16,6 +16,9 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
     /// <summary>The live heartbeat timeout during a drill, so agent faults play out in seconds.</summary>
     private const int HeartbeatTimeoutSeconds = 15;
 
+    /// <summary>How often a server grain checks for silence: half the heartbeat interval (5 s under <c>./owl run</c>).</summary>
+    private const double LivenessCheckSeconds = 2.5;
+
     private static readonly TimeSpan AfterFaultWindow = TimeSpan.FromSeconds(15);
 
     private readonly List<(string Target, bool Pass, string Measured)> _results = [];
@@ -51,7 +54,7 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
 
     private async Task<int> RunLoadAndFaultAsync(HttpClient admin)
     {
-        var serverItems = await OnlineAgentsAsync(admin);
+        var serverItems = await OnlineAgentsAsync(admin, options.Server);
         var load = new DrillLoad(options.Url) { AgentTasksPerSecond = serverItems.Count > 0 ? 2 : 0 };
         Console.WriteLine(string.Create(C, $"drill {options.Name}: {options.Users} accounts, {serverItems.Count} agents online, {options.Duration.TotalSeconds:0} s of load, the fault at {options.FaultAt.TotalSeconds:0} s"));
         await load.PrepareAsync(admin, options.Users, (int)(options.Duration.TotalSeconds * 40));
@@ -61,13 +64,25 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         var running = load.RunAsync(stop.Token);
         await Task.Delay(options.FaultAt);
 
-        Guid? server = options.Server is { } name ? serverItems.GetValueOrDefault(name) : null;
-        var lostTasks = server is { } killed ? await RunningTasksAsync(db, killed) : [];
+        Guid? server = options.Server is { } name ? (serverItems.TryGetValue(name, out var id) ? id : throw new InvalidOperationException($"{name} is not online")) : null;
+        if (server is { } busy)
+        {
+            // Mid-task: wait (up to 10 s) until the agent runs something.
+            await TasksOnAsync(db, busy, "running", waitForOne: true);
+        }
+
         var faultStart = load.Now;
         var watch = server is { } watched ? WatchOfflineAsync(admin, watched, load, stop.Token) : Task.FromResult<TimeSpan?>(null);
-        var fault = RunFaultAsync();
-        await fault;
+        await RunFaultAsync();
         var faultEnd = load.Now;
+        Guid[] lostTasks = [];
+        if (server is { } killed && options.Name == "agent-kill")
+        {
+            // What the dead agent still holds once the reports it sent before it died have landed: those runs are lost.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            lostTasks = await TasksOnAsync(db, killed, "pending', 'running", waitForOne: false);
+        }
+
         Console.WriteLine(string.Create(C, $"fault from {faultStart.TotalSeconds:0.0} s to {faultEnd.TotalSeconds:0.0} s"));
         var rest = options.Duration - load.Now;
         await Task.Delay(rest > TimeSpan.FromSeconds(5) ? rest : TimeSpan.FromSeconds(5));
@@ -124,7 +139,9 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
                     string.Create(C, $"last failed request sent {back.TotalSeconds:0.0} s after it was back"));
                 break;
             case "agent-kill":
-                Target($"server offline within its heartbeat timeout ({HeartbeatTimeoutSeconds} s)", offlineAt is { } o && o - faultStart <= TimeSpan.FromSeconds(HeartbeatTimeoutSeconds),
+                // The timeout runs from the last heartbeat (before the kill); the server grain checks every half heartbeat interval.
+                Target($"server offline within its heartbeat timeout ({HeartbeatTimeoutSeconds} s) and one liveness check ({LivenessCheckSeconds} s) after the kill",
+                    offlineAt is { } o && o - faultStart <= TimeSpan.FromSeconds(HeartbeatTimeoutSeconds + LivenessCheckSeconds),
                     offlineAt is { } off ? string.Create(C, $"offline {(off - faultStart).TotalSeconds:0.0} s after the kill") : "never offline");
                 await LostTasksAsync(db, server!.Value, lostTasks, agentTasks);
                 break;
@@ -212,9 +229,9 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
 
     /// <summary>
     /// The simulated agents (<c>sim-gpu-NN</c>, as <c>./owl run --agents</c> registers them) that beat, waiting up to 30 s
-    /// for those just started; none when there are no such servers.
+    /// for those just started (and for <paramref name="target"/>, the one the fault hits); none when there are no such servers.
     /// </summary>
-    private static async Task<Dictionary<string, Guid>> OnlineAgentsAsync(HttpClient admin)
+    private static async Task<Dictionary<string, Guid>> OnlineAgentsAsync(HttpClient admin, string? target)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -223,7 +240,7 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
                 .Where(s => s!["name"]!.GetValue<string>().StartsWith("sim-gpu-", StringComparison.Ordinal)).ToList();
             var online = servers.Where(s => s!["status"]!.GetValue<string>() != "offline")
                 .ToDictionary(s => s!["name"]!.GetValue<string>(), s => Guid.Parse(s!["id"]!.GetValue<string>()));
-            if (servers.Count == 0 || online.Count >= Math.Min(2, servers.Count) || attempt == 60)
+            if (servers.Count == 0 || (online.Count >= Math.Min(2, servers.Count) && (target is null || online.ContainsKey(target))) || attempt == 60)
             {
                 return online;
             }
@@ -232,12 +249,12 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         }
     }
 
-    /// <summary>The tasks a server runs (waits up to 10 s for one, so an agent is killed mid-task).</summary>
-    private static async Task<Guid[]> RunningTasksAsync(NpgsqlDataSource db, Guid server)
+    /// <summary>The tasks a server holds in the given statuses; with <paramref name="waitForOne"/>, waits up to 10 s for one.</summary>
+    private static async Task<Guid[]> TasksOnAsync(NpgsqlDataSource db, Guid server, string statuses, bool waitForOne)
     {
-        for (var i = 0; i < 40; i++)
+        for (var attempt = 0; ; attempt++)
         {
-            await using var command = db.CreateCommand("SELECT id FROM tasks WHERE gpu_server_id = $1 AND status = 'running'");
+            await using var command = db.CreateCommand($"SELECT id FROM tasks WHERE gpu_server_id = $1 AND status IN ('{statuses}')");
             command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = server });
             var ids = new List<Guid>();
             await using (var reader = await command.ExecuteReaderAsync())
@@ -248,15 +265,13 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
                 }
             }
 
-            if (ids.Count > 0)
+            if (ids.Count > 0 || !waitForOne || attempt == 40)
             {
                 return [.. ids];
             }
 
             await Task.Delay(250);
         }
-
-        return [];
     }
 
     /// <summary>Polls the server's status through the API until the load ends; the first time it was seen offline.</summary>
