@@ -57,7 +57,7 @@ internal sealed class DrillRun(DrillOptions options, OwlApi api)
         var serverItems = await OnlineAgentsAsync(admin, options.Server);
         var load = new DrillLoad(options.Url) { AgentTasksPerSecond = serverItems.Count > 0 ? 2 : 0 };
         Console.WriteLine(string.Create(C, $"drill {options.Name}: {options.Users} accounts, {serverItems.Count} agents online, {options.Duration.TotalSeconds:0} s of load, the fault at {options.FaultAt.TotalSeconds:0} s"));
-        await load.PrepareAsync(admin, options.Users, (int)(options.Duration.TotalSeconds * 40));
+        await load.PrepareAsync(admin, options.Users, (int)(options.Duration.TotalSeconds * 100));
         await using var db = NpgsqlDataSource.Create(options.Connection);
 
         using var stop = new CancellationTokenSource();
