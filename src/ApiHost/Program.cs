@@ -24,7 +24,9 @@ var app = builder.Build();
 _ = app.Services.GetRequiredService<SigningKeyProvider>();
 
 app.UseSecurityHeaders();
+app.Use(RequestOperation.Capture);
 app.UseForwardedHeaders();
+app.UseFrontDoorGate();
 app.UseExceptionHandler();
 app.UseStatusCodePages(StatusCodeEnvelopes.WriteAsync);
 app.UseWebConsole();

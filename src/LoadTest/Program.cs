@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using OwlFactory.LoadTest;
+using OwlFactory.LoadTest.Drills;
 
 // Owl Factory's load tool. Sends traffic only to the URL given (default http://127.0.0.1:8000), for a bounded time.
 //   dotnet run -c Release --project src/LoadTest -- users-me [--clients 64] [--seconds 10] [--url URL]
@@ -14,6 +15,8 @@ using OwlFactory.LoadTest;
 //       producers keep the queue full while simulated agents run every task at once: tasks/s and dispatch latency
 //   dotnet run -c Release --project src/LoadTest -- register-servers --count N [--prefix sim-gpu-]
 //       prints "name token" per server, creating each server or rotating its token when it exists
+//   dotnet run -c Release --project src/LoadTest -- drill --name NAME --fault CMD --connection CS [--seconds 60] [--fault-at 20]
+//       [--server sim-gpu-01] [--users 12]   the mixed load, the fault, the invariants (what ./owl drill runs)
 var options = Options.Parse(args);
 var api = new OwlApi(options.Url);
 if (!options.Url.IsLoopback)
@@ -43,6 +46,8 @@ switch (options.Scenario)
         await new TaskScenarios(api, await api.AdminClientAsync(options.AdminEmail, options.AdminPassword))
             .RunEndToEndAsync(options.Clients, options.Servers, options.Duration, RegisterServersAsync);
         break;
+    case "drill":
+        return await new DrillRun(DrillOptions.Parse(args), api).RunAsync();
     case "register-servers":
         foreach (var (name, token) in await RegisterServersAsync(options.Count, options.Prefix))
         {
@@ -51,7 +56,7 @@ switch (options.Scenario)
 
         break;
     default:
-        Console.Error.WriteLine("scenarios: users-me, redeem, heartbeats, status-delay, submit, tasks, register-servers");
+        Console.Error.WriteLine("scenarios: users-me, redeem, heartbeats, status-delay, submit, tasks, register-servers, drill");
         return 2;
 }
 

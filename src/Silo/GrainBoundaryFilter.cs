@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
 using Npgsql;
+using OwlFactory.Database;
 using OwlFactory.GrainInterfaces;
 
 namespace OwlFactory.Silo;
@@ -31,7 +32,7 @@ internal sealed partial class GrainBoundaryFilter(ILogger<GrainBoundaryFilter> l
     /// <summary>A connection that failed or broke, a timeout, or a server that is shutting down or overloaded.</summary>
     internal static bool IsUnavailable(Exception exception)
         => Find<NpgsqlException>(exception) is { } npgsql
-            ? npgsql is not PostgresException || npgsql.IsTransient
+            ? npgsql is not PostgresException postgres || DatabaseFaults.IsUnavailable(postgres)
             : Find<SocketException>(exception) is not null || Find<TimeoutException>(exception) is not null;
 
     private static T? Find<T>(Exception exception)

@@ -18,7 +18,7 @@ public static class AuthEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RegisterAsync(
-        RegisterRequest request, IClusterClient client, ClientThrottle throttle, HttpContext http)
+        RegisterRequest request, IClusterClient client, ClientThrottle throttle, RequestOperation operation, HttpContext http)
     {
         AuditLog.AddDetail(http, "email", request.Email);
         if (!await throttle.TryRegisterAsync(http))
@@ -26,7 +26,7 @@ public static class AuthEndpoints
             return ApiResults.RateLimited(throttle.WindowSeconds);
         }
 
-        var newId = Guid.CreateVersion7();
+        var newId = operation.Id("register");
         var result = await client.GetGrain<IUserGrain>(newId)
             .RegisterAsync(new RegisterCommand(request.Email!, request.Username!, request.Password!, request.FullName, UserRole.User));
         return result.Status switch

@@ -34,12 +34,12 @@ public static class AdminEndpoints
         => ApiResults.Ok(await users.ListAsync(query, cancellationToken));
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateUserAsync(
-        Guid id, AdminUpdateUserRequest request, IClusterClient client, SessionCache sessions, ClaimsPrincipal user)
+        Guid id, AdminUpdateUserRequest request, IClusterClient client, SessionCache sessions, RequestOperation operation, ClaimsPrincipal user)
     {
         var change = new AdminUserChange(request.Role, request.IsActive, request.Balance, request.Username, request.FullName);
         // A role or active flag change revokes the account's tokens: answered once the hosts have dropped its session.
         var result = await sessions.RevokeAsync(id,
-            () => client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, Guid.CreateVersion7()),
+            () => client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, operation.Id("admin-update")),
             r => r.Status == AccountStatus.Ok && (request.Role is not null || request.IsActive is not null));
         return result.Status switch
         {

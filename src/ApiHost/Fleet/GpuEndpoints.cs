@@ -94,9 +94,9 @@ public static class GpuEndpoints
             : ApiResults.TooManyStreams(streams.MaxPerUser);
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerCreatedResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
-        CreateServerRequest request, IClusterClient client, AgentTokenIssuer agentTokens)
+        CreateServerRequest request, IClusterClient client, AgentTokenIssuer agentTokens, RequestOperation operation)
     {
-        var id = Guid.CreateVersion7();
+        var id = operation.Id("server");
         var (token, hash) = agentTokens.Issue(id);
         var grain = client.GetGrain<IGpuServerGrain>(id);
         var spec = new ServerSpec(request.Name!, request.Host!, request.GpuCount, request.MaxConcurrentTasks, request.TotalMemory, request.Description);

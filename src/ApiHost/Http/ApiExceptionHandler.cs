@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Npgsql;
 using OwlFactory.ApiHost.Input;
+using OwlFactory.Database;
 using OwlFactory.GrainInterfaces;
 
 namespace OwlFactory.ApiHost.Http;
@@ -60,7 +61,7 @@ internal sealed partial class ApiExceptionHandler(ILogger<ApiExceptionHandler> l
     internal static bool IsUnavailable(Exception exception) => exception switch
     {
         GrainFaultException fault => fault.Unavailable,
-        PostgresException postgres => postgres.IsTransient,
+        PostgresException postgres => DatabaseFaults.IsUnavailable(postgres),
         OrleansException or TimeoutException or NpgsqlException or SocketException => true,
         ArgumentException when exception.TargetSite?.DeclaringType?.Name == "GrainInterfaceTypeToGrainTypeResolver" => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),

@@ -37,7 +37,7 @@ public static class RechargeEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<RedeemResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RedeemAsync(
         RedeemRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, ClientThrottle throttle, IdempotencyKeys idempotency, ClaimsPrincipal user)
+        IClusterClient client, ClientThrottle throttle, IdempotencyKeys idempotency, RequestOperation operation, ClaimsPrincipal user)
     {
         if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
@@ -64,7 +64,7 @@ public static class RechargeEndpoints
             {
                 var hash = RechargeCodes.Hash(symbols);
                 result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash))
-                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash));
+                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash, operation));
             }
             else
             {
@@ -107,13 +107,13 @@ public static class RechargeEndpoints
 
     /// <summary>
     /// The redemption's operation id. With an Idempotency-Key it is derived from (user, key, code), so a retry of the
-    /// same request replays the first answer; without one every request is a new operation.
+    /// same request replays the first answer; without one it is the request's own (the same on a front door's resend).
     /// </summary>
-    private static Guid OperationId(Guid userId, string? idempotencyKey, string codeHash)
+    private static Guid OperationId(Guid userId, string? idempotencyKey, string codeHash, RequestOperation operation)
     {
         if (idempotencyKey is null)
         {
-            return Guid.CreateVersion7();
+            return operation.Id("redeem");
         }
 
         var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{userId:N}\n{idempotencyKey}\n{codeHash}"));

@@ -35,7 +35,7 @@ public static class TaskEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
         CreateTaskRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, IdempotencyKeys idempotency, ClaimsPrincipal user)
+        IClusterClient client, IdempotencyKeys idempotency, RequestOperation operation, ClaimsPrincipal user)
     {
         if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
@@ -48,7 +48,7 @@ public static class TaskEndpoints
         }
 
         var submission = new TaskSubmission(request.Title!.Trim(), request.Description, request.TaskType!.Trim(), request.Priority,
-            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, Guid.CreateVersion7());
+            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, operation.Id("submit"));
         var result = await client.GetGrain<IUserGrain>(user.GetUserId()).SubmitTaskAsync(submission);
         return result.Outcome == TaskOutcome.Ok
             ? ApiResults.Created(TaskResponse.From(result.Task!), "task submitted")

@@ -119,18 +119,22 @@ public sealed class OwlProcess : IDisposable
     {
         var testDirectory = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = testDirectory.Parent!.Name;
-        var root = testDirectory;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "OwlFactory.sln")))
-        {
-            root = root.Parent;
-        }
-
-        if (root is null)
-        {
-            throw new InvalidOperationException("OwlFactory.sln not found above " + AppContext.BaseDirectory);
-        }
-
-        var path = Path.Combine(root.FullName, "src", project, "bin", configuration, testDirectory.Name, $"OwlFactory.{project}.dll");
+        var path = Path.Combine(RepositoryRoot, "src", project, "bin", configuration, testDirectory.Name, $"OwlFactory.{project}.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first", path);
+    }
+
+    /// <summary>The checkout the tests run from: the folder holding OwlFactory.sln above the test binaries.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var root = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            while (root is not null && !File.Exists(Path.Combine(root.FullName, "OwlFactory.sln")))
+            {
+                root = root.Parent;
+            }
+
+            return root?.FullName ?? throw new InvalidOperationException("OwlFactory.sln not found above " + AppContext.BaseDirectory);
+        }
     }
 }

@@ -22,7 +22,7 @@ public class SystemFixture : IAsyncLifetime
     /// </summary>
     protected virtual string? OwnDatabase => null;
 
-    public string ConnectionString { get; private set; } = TestDatabase.ConnectionString;
+    public string ConnectionString { get; protected set; } = TestDatabase.ConnectionString;
 
     public Uri BaseAddress => new($"http://127.0.0.1:{_apiPort}");
 
@@ -34,15 +34,7 @@ public class SystemFixture : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        if (OwnDatabase is { } name)
-        {
-            ConnectionString = await TestDatabase.CreateAsync(name);
-        }
-        else
-        {
-            await TestDatabase.EnsureMigratedAsync();
-        }
-
+        await PrepareDatabaseAsync();
         StartSilos();
         StartApi();
         await WaitReadyAsync(SiloCount);
@@ -71,10 +63,23 @@ public class SystemFixture : IAsyncLifetime
         }
     }
 
-    public Task DisposeAsync()
+    public virtual Task DisposeAsync()
     {
         StopAll();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Makes the database this system runs on ready and sets <see cref="ConnectionString"/> to it.</summary>
+    protected virtual async Task PrepareDatabaseAsync()
+    {
+        if (OwnDatabase is { } name)
+        {
+            ConnectionString = await TestDatabase.CreateAsync(name);
+        }
+        else
+        {
+            await TestDatabase.EnsureMigratedAsync();
+        }
     }
 
     /// <summary>An HTTP client that looks like its own client to the per-client rate limits (a forwarded address from a trusted local proxy).</summary>
