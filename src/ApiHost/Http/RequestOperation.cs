@@ -39,8 +39,13 @@ public sealed class RequestOperation
             return Guid.CreateVersion7();
         }
 
-        var digest = SHA256.HashData(Encoding.UTF8.GetBytes($"{_frontDoorId}\n{purpose}"));
-        return new Guid(digest.AsSpan(0, 16));
+        // A name-based id, marked as RFC 9562's version 8 so that nobody reads a time stamp into it (a version 7 id's
+        // first 48 bits are its creation time, which the user grain trusts to skip looking up resends).
+        Span<byte> digest = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{_frontDoorId}\n{purpose}"), digest);
+        digest[6] = (byte)((digest[6] & 0x0F) | 0x80);
+        digest[8] = (byte)((digest[8] & 0x3F) | 0x80);
+        return new Guid(digest[..16], bigEndian: true);
     }
 
     /// <summary>Minimal APIs bind a handler's <see cref="RequestOperation"/> parameter from what <see cref="Capture"/> kept.</summary>
