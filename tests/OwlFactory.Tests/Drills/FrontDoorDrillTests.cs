@@ -52,9 +52,9 @@ public sealed class FrontDoorDrillTests(FrontDoorSystemFixture system, ITestOutp
     [Fact]
     public async Task PostgresCrashed_AnswersOnly503WhileDown_AndServesAgainWithinTwoSeconds()
     {
-        // No redemptions under the outage: one cut between the code's claim and the account's credit is settled by the
-        // platform's sweep a minute or so later, too long for CI (the full drill waits for it).
-        var load = await PrepareLoadAsync(codes: 0);
+        // Redemptions too: a code's claim and the account's credit commit in one transaction, so the outage can cut a
+        // redemption only whole, and every acknowledged one must be credited exactly once at once.
+        var load = await PrepareLoadAsync(codes: 400);
         var back = TimeSpan.Zero;
         var (start, end) = await load.RunAroundFaultAsync(BeforeFault, async () =>
         {
