@@ -29,6 +29,7 @@ public sealed partial class GpuServerGrain(
     private const string LivenessReminder = "liveness";
 
     private readonly TelemetryHistory _telemetry = new(options.Value.HistoryMinutes);
+    private IGrainTimer? _livenessTimer;
 
     // The tasks this server holds (assigned or running). Rebuilt from the tasks table on activation.
     private readonly ServerSlots _slots = new(clock);
@@ -369,6 +370,10 @@ public sealed partial class GpuServerGrain(
 
         var changed = await PersistStatusChangeAsync();
         Report(urgent: changed || _reports.Due);
+
+        var period = FleetTimings.LivenessCheckPeriod(Settings.HeartbeatIntervalSeconds);
+        var silent = Now() - (LastSeen ?? _activatedAt);
+        _livenessTimer?.Change(liveness.NextCheck(silent, period), period);
     }
 
     /// <summary>
@@ -431,7 +436,7 @@ public sealed partial class GpuServerGrain(
             System.Text.Encoding.ASCII.GetBytes(_state.TokenHash), System.Text.Encoding.ASCII.GetBytes(tokenHash));
 
     private void StartLivenessTimer()
-        => this.RegisterGrainTimer(CheckLivenessAsync, new GrainTimerCreationOptions
+        => _livenessTimer = this.RegisterGrainTimer(CheckLivenessAsync, new GrainTimerCreationOptions
         {
             DueTime = FleetTimings.LivenessCheckDueTime,
             Period = FleetTimings.LivenessCheckPeriod(Settings.HeartbeatIntervalSeconds),

@@ -18,6 +18,20 @@ internal readonly record struct LivenessPolicy(TimeSpan Interval, TimeSpan Timeo
     /// <summary>Not seen at all, or not within the timeout.</summary>
     public bool HasTimedOut(DateTime? lastSeen, DateTime now) => lastSeen is not { } seen || now - seen > Timeout;
 
+    /// <summary>
+    /// When the liveness check should next look, after <paramref name="silence"/> so far: its usual
+    /// <paramref name="period"/>, or sooner when the timeout falls before that, just after it, so a silent server goes
+    /// offline at its timeout rather than up to a period later.
+    /// </summary>
+    public TimeSpan NextCheck(TimeSpan silence, TimeSpan period)
+    {
+        var untilTimeout = Timeout - silence;
+        return untilTimeout >= TimeSpan.Zero && untilTimeout < period ? untilTimeout + PastTheTimeout : period;
+    }
+
+    // How long after the timeout the early check looks: HasTimedOut needs the silence to be past the timeout.
+    private static readonly TimeSpan PastTheTimeout = TimeSpan.FromMilliseconds(20);
+
     /// <summary>Silent for more than two intervals, but not yet past the timeout.</summary>
     public bool IsSuspect(TimeSpan silence) => silence > 2 * Interval && silence <= Timeout;
 

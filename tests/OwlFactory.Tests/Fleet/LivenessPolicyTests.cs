@@ -16,6 +16,17 @@ public sealed class LivenessPolicyTests
     public void For_ConfiguredTimeout_NeverBelowTwoIntervalsAndASecond(int interval, int configured, int expected)
         => Assert.Equal(TimeSpan.FromSeconds(expected), LivenessPolicy.For(interval, configured).Timeout);
 
+    [Theory]
+    [InlineData(0, 2500)]
+    [InlineData(10_000, 2500)]
+    [InlineData(28_000, 2020)]
+    [InlineData(29_900, 120)]
+    [InlineData(30_000, 20)]
+    [InlineData(31_000, 2500)]
+    public void NextCheck_TheTimeoutFallingBeforeTheNextPeriod_IsCheckedJustAfterIt(int silenceMs, int expectedMs)
+        => Assert.Equal(TimeSpan.FromMilliseconds(expectedMs),
+            LivenessPolicy.For(5, 30).NextCheck(TimeSpan.FromMilliseconds(silenceMs), TimeSpan.FromMilliseconds(2500)));
+
     [Fact]
     public void HasTimedOut_NeverSeen_True()
         => Assert.True(LivenessPolicy.For(5, 30).HasTimedOut(null, Now));
