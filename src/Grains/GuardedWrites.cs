@@ -7,9 +7,6 @@ namespace OwlFactory.Grains;
 /// <summary>How a grain's store sends its writes: through the silo's <see cref="WriteBatcher"/> (group commit).</summary>
 public static class GuardedWrites
 {
-    /// <summary>The check that ends a guarded statement: raises <see cref="WriteGuard.Failed"/> unless <paramref name="countSql"/> is 1.</summary>
-    public static string Expect(string countSql, string messageParameter) => WriteGuard.Expect(countSql, "1", messageParameter);
-
     /// <summary>
     /// Runs the write in the next batch; a version guard that did not hold comes back as the
     /// <see cref="InconsistentStateException"/> the grains expect (see <see cref="GrainWriteExtensions"/>).
