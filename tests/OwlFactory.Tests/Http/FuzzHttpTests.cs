@@ -15,8 +15,8 @@ namespace OwlFactory.Tests.Http;
 /// the envelope; every request built to be invalid must be refused; nothing the fuzzer sent may change state.
 /// Replay a failure with <c>OWL_FUZZ_SEED=&lt;seed&gt;</c>; <c>OWL_FUZZ_PER_OPERATION</c> sets the count (default 200).
 /// </summary>
-[Collection(SystemGroup.Name)]
-public sealed class FuzzHttpTests(SystemFixture system, ITestOutputHelper output) : IDisposable
+[Collection(FuzzGroup.Name)]
+public sealed class FuzzHttpTests(FuzzSystemFixture system, ITestOutputHelper output) : IDisposable
 {
     private static readonly string[] HostileStrings =
     [
