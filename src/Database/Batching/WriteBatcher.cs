@@ -40,9 +40,9 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="addCommands"/>'s statements in the next batch and completes once they are committed, or
     /// throws what running them alone threw. <paramref name="addCommands"/> may be called twice (the batch, then
-    /// alone), so it must add fresh commands each time. <paramref name="notices"/>: announced when the batch commits
-    /// (one NOTIFY per channel per batch, however many operations asked for it; see <see cref="BatchNotice"/>); null
-    /// ones are skipped. An operation may be notices alone, with no statement.
+    /// alone), so it must add fresh commands each time. <paramref name="notices"/>: announced when the batch commits,
+    /// before the task completes (one NOTIFY per channel per batch, however many operations asked for it; see
+    /// <see cref="BatchNotice"/>); null ones are skipped. An operation may be notices alone, with no statement.
     /// </summary>
     public Task ExecuteAsync(Action<NpgsqlBatch> addCommands, params IEnumerable<BatchNotice?> notices)
         => Enqueue(new Operation([], addCommands, [.. notices.OfType<BatchNotice>()]));
@@ -124,8 +124,9 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     }
 
     /// <summary>
-    /// One round trip, one implicit transaction: PostgreSQL commits the batch at its single Sync, or nothing. The rows
-    /// go first, one statement per <see cref="RowStatement"/> in rank order, then each operation's own commands.
+    /// One round trip, one implicit transaction for the writes: PostgreSQL commits them at their Sync, or nothing. The
+    /// rows go first, one statement per <see cref="RowStatement"/> in rank order, then each operation's own commands and
+    /// the atomic notices; the other notices follow in a transaction of their own (see <see cref="BatchNotice"/>).
     /// </summary>
     private async Task ExecuteTogetherAsync(List<Operation> operations)
     {
@@ -141,7 +142,44 @@ public sealed partial class WriteBatcher : IAsyncDisposable
             operation.AddCommands?.Invoke(batch);
         }
 
-        foreach (var channel in operations.SelectMany(o => o.Notices).GroupBy(n => n.Channel, StringComparer.Ordinal))
+        var notices = operations.SelectMany(o => o.Notices).ToLookup(n => n.Atomic);
+        AddNotifies(batch, notices[true]);
+        var hintsFrom = -1;
+        if (notices[false].Any())
+        {
+            // The hints go in a second transaction of the same round trip (an error barrier is a Sync: the writes above
+            // commit on their own first), committed without waiting for its flush. A NOTIFY holds a database-wide lock
+            // from its commit's start to its end; in the writes' transaction that span includes their fsync, so every
+            // batch that notified committed one after another.
+            if (batch.BatchCommands.Count > 0)
+            {
+                batch.BatchCommands[^1].AppendErrorBarrier = true;
+            }
+
+            hintsFrom = batch.BatchCommands.Count;
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT set_config('synchronous_commit', 'off', true)"));
+            AddNotifies(batch, notices[false]);
+        }
+
+        if (batch.BatchCommands.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException e) when (hintsFrom >= 0 && e.BatchCommand is { } failed && batch.BatchCommands.IndexOf(failed) >= hintsFrom)
+        {
+            // The writes committed; only their hints were lost, which listeners make up for by re-checking.
+            LogHintsLost(e.Message);
+        }
+    }
+
+    private static void AddNotifies(NpgsqlBatch batch, IEnumerable<BatchNotice> notices)
+    {
+        foreach (var channel in notices.GroupBy(n => n.Channel, StringComparer.Ordinal))
         {
             foreach (var payload in NoticePayload.Write(channel))
             {
@@ -155,15 +193,13 @@ public sealed partial class WriteBatcher : IAsyncDisposable
                 });
             }
         }
-
-        if (batch.BatchCommands.Count > 0)
-        {
-            await batch.ExecuteNonQueryAsync();
-        }
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Debug, Message = "A batch of {Count} writes failed ({Reason}); running each on its own")]
     private partial void LogBatchFailed(int count, string reason);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Warning, Message = "A batch's writes committed but its notices were not sent ({Reason})")]
+    private partial void LogHintsLost(string reason);
 
     private sealed record Operation(BatchRow[] Rows, Action<NpgsqlBatch>? AddCommands, BatchNotice[] Notices)
     {

@@ -16,9 +16,13 @@ public static class AccountChanges
 
     private const string RevokesMark = ".r";
 
-    /// <summary>Announces that account <paramref name="id"/> changed, its row now at <paramref name="version"/>.</summary>
+    /// <summary>
+    /// Announces that account <paramref name="id"/> changed, its row now at <paramref name="version"/>. A revocation
+    /// commits with its change (a lost one would let a revoked token in until <c>SessionCache.MaxAge</c>); a profile
+    /// change is a hint sent right after.
+    /// </summary>
     public static BatchNotice Notice(Guid id, long version, bool revokes = false)
-        => new(Channel, string.Create(CultureInfo.InvariantCulture, $"{id:N}.{version}{(revokes ? RevokesMark : "")}"));
+        => new(Channel, string.Create(CultureInfo.InvariantCulture, $"{id:N}.{version}{(revokes ? RevokesMark : "")}"), Atomic: revokes);
 
     /// <summary>The changes a payload names; null when it names none (anything may have changed).</summary>
     public static IReadOnlyList<(Guid Id, long Version, bool Revokes)>? Read(string payload)
