@@ -13,8 +13,12 @@ internal sealed class LoadRun(string name, int clients, TimeSpan duration)
 {
     private readonly ConcurrentDictionary<string, int> _outcomes = new();
 
-    /// <summary>The operation returns an outcome label ("200", "400 used_up"…), or null when there is no work left.</summary>
-    public async Task<LoadReport> RunAsync(Func<int, CancellationToken, Task<string?>> operation)
+    /// <summary>
+    /// The operation returns an outcome label ("200", "400 used_up"…), or null when there is no work left.
+    /// <paramref name="pace"/>, when given, is awaited before each operation, outside its timing (a producer that waits
+    /// for room in a backlog).
+    /// </summary>
+    public async Task<LoadReport> RunAsync(Func<int, CancellationToken, Task<string?>> operation, Func<CancellationToken, Task>? pace = null)
     {
         var histograms = Enumerable.Range(0, clients).Select(_ => new LongHistogram(TimeStamp.Minutes(1), 3)).ToArray();
         using var stop = new CancellationTokenSource(duration);
@@ -23,10 +27,16 @@ internal sealed class LoadRun(string name, int clients, TimeSpan duration)
         {
             while (!stop.IsCancellationRequested)
             {
-                var started = Stopwatch.GetTimestamp();
                 string? outcome;
+                var started = Stopwatch.GetTimestamp();
                 try
                 {
+                    if (pace is not null)
+                    {
+                        await pace(stop.Token);
+                    }
+
+                    started = Stopwatch.GetTimestamp();
                     outcome = await operation(worker, stop.Token);
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)

@@ -12,11 +12,12 @@ internal sealed class OwlApi(Uri baseAddress)
     /// <summary>
     /// A client with its own forwarded address (trusted from loopback), so per-client rate limits see many clients,
     /// as they would in production. The address is only a header value; traffic goes to the API's loopback URL.
+    /// <paramref name="connections"/>: how many requests it may have in flight at once.
     /// </summary>
-    public HttpClient NewClient()
+    public HttpClient NewClient(int connections = 1)
     {
         var n = Interlocked.Increment(ref _clientNumber);
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections }) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         http.DefaultRequestHeaders.Add("X-Forwarded-For", $"2001:db8::{n / 65536:x}:{n % 65536:x}");
         return http;
     }

@@ -11,8 +11,9 @@ using OwlFactory.LoadTest.Drills;
 //   dotnet run -c Release --project src/LoadTest -- heartbeats [--clients 64] [--seconds 10]   (64 simulated agents)
 //   dotnet run -c Release --project src/LoadTest -- status-delay   (heartbeat -> /status visibility, 50 probes)
 //   dotnet run -c Release --project src/LoadTest -- submit [--clients 64] [--seconds 10]   (POST /api/tasks)
-//   dotnet run -c Release --project src/LoadTest -- tasks [--clients 64] [--servers 16] [--seconds 10]
-//       producers keep the queue full while simulated agents run every task at once: tasks/s and dispatch latency
+//   dotnet run -c Release --project src/LoadTest -- tasks [--clients 64] [--servers 16] [--seconds 10] [--backlog 4×slots]
+//       producers keep the queue full (at most --backlog tasks submitted and not completed) while simulated agents run
+//       every task at once: tasks/s and dispatch latency
 //   dotnet run -c Release --project src/LoadTest -- register-servers --count N [--prefix sim-gpu-]
 //       prints "name token" per server, creating each server or rotating its token when it exists
 //   dotnet run -c Release --project src/LoadTest -- drill --name NAME --fault CMD --connection CS [--seconds 60] [--fault-at 20]
@@ -44,7 +45,7 @@ switch (options.Scenario)
         break;
     case "tasks":
         await new TaskScenarios(api, await api.AdminClientAsync(options.AdminEmail, options.AdminPassword))
-            .RunEndToEndAsync(options.Clients, options.Servers, options.Duration, RegisterServersAsync);
+            .RunEndToEndAsync(options.Clients, options.Servers, options.Backlog ?? options.Servers * 2 * 4, options.Duration, RegisterServersAsync);
         break;
     case "drill":
         return await new DrillRun(DrillOptions.Parse(args), api).RunAsync();
@@ -181,7 +182,7 @@ async Task StatusDelayAsync()
         $"heartbeat -> /status visible: {delays.Count} probes, p50 {delays[delays.Count / 2]:0.0} ms, p99 {delays[(int)(delays.Count * 0.99)]:0.0} ms, max {delays[^1]:0.0} ms"));
 }
 
-internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan Duration, int Codes, string AdminEmail, string AdminPassword, int Count, string Prefix, int Servers)
+internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan Duration, int Codes, string AdminEmail, string AdminPassword, int Count, string Prefix, int Servers, int? Backlog)
 {
     public static Options Parse(string[] args)
     {
@@ -201,6 +202,7 @@ internal sealed record Options(string Scenario, Uri Url, int Clients, TimeSpan D
             Value("--admin-password", "admin123"),
             int.Parse(Value("--count", "1"), CultureInfo.InvariantCulture),
             Value("--prefix", "sim-gpu-"),
-            int.Parse(Value("--servers", "16"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--servers", "16"), CultureInfo.InvariantCulture),
+            Value("--backlog", "") is { Length: > 0 } backlog ? int.Parse(backlog, CultureInfo.InvariantCulture) : null);
     }
 }

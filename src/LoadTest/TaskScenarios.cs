@@ -30,14 +30,17 @@ internal sealed class TaskScenarios(OwlApi api, HttpClient admin)
 
     /// <summary>
     /// Producers keep the queue full of "test" tasks while <paramref name="servers"/> simulated agents (2 slots each)
-    /// long-poll, start and complete everything they are given.
+    /// long-poll, start and complete everything they are given, one slot's task beside the other's. The producers keep
+    /// at most <paramref name="backlog"/> tasks submitted and not yet completed, so the queue never runs dry and the
+    /// machine's CPU goes to running tasks, not to piling up a queue that outlives the run.
     /// </summary>
-    public async Task RunEndToEndAsync(int clients, int servers, TimeSpan duration, Func<int, string, Task<List<(string Name, string Token)>>> registerServers)
+    public async Task RunEndToEndAsync(int clients, int servers, int backlog, TimeSpan duration,
+        Func<int, string, Task<List<(string Name, string Token)>>> registerServers)
     {
         var users = await FundedUsersAsync(clients);
         var agents = (await registerServers(servers, $"e2e-{Guid.NewGuid():N}"[..12] + "-")).Select(s =>
         {
-            var http = api.NewClient();
+            var http = api.NewClient(connections: 2);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", s.Token);
             return http;
         }).ToArray();
@@ -45,6 +48,7 @@ internal sealed class TaskScenarios(OwlApi api, HttpClient admin)
         {
             var dispatch = new LongHistogram(TimeStamp.Minutes(1), 3);
             var completed = 0L;
+            using var room = new SemaphoreSlim(backlog);
             using var stop = new CancellationTokenSource(duration);
             var clock = Stopwatch.StartNew();
             var agentLoops = agents.Select(agent => Task.Run(async () =>
@@ -75,12 +79,13 @@ internal sealed class TaskScenarios(OwlApi api, HttpClient admin)
                         local.RecordValue(received - freed);
                     }
 
-                    foreach (var id in assignments)
+                    await Task.WhenAll(assignments.Select(async id =>
                     {
                         (await agent.PostAsync($"/api/agent/tasks/{id}/start", null, CancellationToken.None)).EnsureSuccessStatusCode();
                         (await agent.PostAsJsonAsync($"/api/agent/tasks/{id}/complete", new { result = new { ok = true } }, CancellationToken.None)).EnsureSuccessStatusCode();
                         Interlocked.Increment(ref completed);
-                    }
+                        room.Release();
+                    }));
 
                     freedAt = Stopwatch.GetTimestamp();
                 }
@@ -90,8 +95,16 @@ internal sealed class TaskScenarios(OwlApi api, HttpClient admin)
                     dispatch.Add(local);
                 }
             })).ToArray();
-            var producers = new LoadRun("POST /api/tasks (while agents run them)", clients, duration)
-                .RunAsync((worker, ct) => SubmitOneAsync(users[worker], "test", ct));
+            var producers = new LoadRun("POST /api/tasks (while agents run them)", clients, duration).RunAsync(async (worker, ct) =>
+            {
+                var outcome = await SubmitOneAsync(users[worker], "test", ct);
+                if (outcome != "201")
+                {
+                    room.Release();
+                }
+
+                return outcome;
+            }, room.WaitAsync);
             var submitted = await producers;
             await Task.WhenAll(agentLoops);
             clock.Stop();
