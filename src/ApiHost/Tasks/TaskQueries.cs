@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.ApiHost.Http;
@@ -14,10 +13,6 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     /// <summary>The duration assumed for the ETA of a task that gave no estimate.</summary>
     public const int DefaultEstimateMinutes = 10;
-
-    private const string ListColumns =
-        "id, user_id, title, description, task_type, status, progress, priority, gpu_server_id, config, result, error_message, " +
-        "cost, hold_amount, price, estimated_duration, timeout_seconds, attempt, started_at, completed_at, created_at, updated_at";
 
     public async Task<PagedList<TaskResponse>> ListAsync(TaskListQuery query, Guid? userId, CancellationToken cancellationToken)
     {
@@ -38,7 +33,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         // column and direction come from the allow-lists of TaskListQuery, never from the caller's text.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT {ListColumns} FROM tasks {filter}
+            SELECT {TaskRows.Columns} FROM tasks {filter}
             ORDER BY {column} {direction}, created_at {direction}, id
             LIMIT $4 OFFSET $5
             """, connection);
@@ -49,7 +44,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(ReadListItem(reader));
+            items.Add(TaskResponse.From(TaskRows.ReadView(reader)));
         }
 
         return Paged.Of(items, total, query);
@@ -59,7 +54,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
     /// Why a pending task waits and when it should start. The ETA replays the queue ahead of it over the eligible
     /// servers' slots, each slot freeing when its running task's estimate runs out (docs/tasks.md).
     /// </summary>
-    public async Task<QueueInfo> QueueInfoAsync(TaskRecord task, bool maintenance, CancellationToken cancellationToken)
+    public async Task<QueueInfo> QueueInfoAsync(TaskView task, bool maintenance, CancellationToken cancellationToken)
     {
         if (task.GpuServerId is not null)
         {
@@ -201,11 +196,4 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.TaskType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
-
-    private static TaskResponse ReadListItem(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5),
-        Math.Round(r.GetDouble(6), 1), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetGuid(8), JsonNode.Parse(r.GetString(9)),
-        r.IsDBNull(10) ? null : JsonNode.Parse(r.GetString(10)), r.IsDBNull(11) ? null : r.GetString(11), r.GetDecimal(12),
-        r.GetDecimal(13), r.GetDecimal(14), r.IsDBNull(15) ? null : r.GetInt32(15), r.GetInt32(16), r.GetInt32(17),
-        r.IsDBNull(18) ? null : r.GetDateTime(18), r.IsDBNull(19) ? null : r.GetDateTime(19), r.GetDateTime(20), r.GetDateTime(21));
 }

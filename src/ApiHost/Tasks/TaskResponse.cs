@@ -34,7 +34,7 @@ public sealed record TaskResponse(
     int? QueuePosition = null,
     DateTime? EstimatedStartAt = null)
 {
-    public static TaskResponse From(TaskRecord t, QueueInfo? queue = null) => new(
+    public static TaskResponse From(TaskView t, QueueInfo? queue = null) => new(
         t.Id, t.UserId, t.Title, t.Description, t.TaskType, t.Status, Math.Round(t.Progress, 1), t.Priority, t.GpuServerId,
         JsonNode.Parse(t.ConfigJson), t.ResultJson is null ? null : JsonNode.Parse(t.ResultJson), t.ErrorMessage, t.Cost,
         t.HoldAmount, t.Price, t.EstimatedDuration, t.TimeoutSeconds, t.Attempt, t.StartedAt, t.CompletedAt, t.CreatedAt,
