@@ -35,8 +35,29 @@ public sealed record TaskResponse(
     DateTime? EstimatedStartAt = null)
 {
     public static TaskResponse From(TaskView t, QueueInfo? queue = null) => new(
-        t.Id, t.UserId, t.Title, t.Description, t.TaskType, t.Status, Math.Round(t.Progress, 1), t.Priority, t.GpuServerId,
-        JsonNode.Parse(t.ConfigJson), t.ResultJson is null ? null : JsonNode.Parse(t.ResultJson), t.ErrorMessage, t.Cost,
-        t.HoldAmount, t.Price, t.EstimatedDuration, t.TimeoutSeconds, t.Attempt, t.StartedAt, t.CompletedAt, t.CreatedAt,
-        t.UpdatedAt, queue?.Reason, queue?.Position, queue?.EstimatedStartAt);
+        Id: t.Id,
+        UserId: t.UserId,
+        Title: t.Title,
+        Description: t.Description,
+        TaskType: t.TaskType,
+        Status: t.Status,
+        Progress: Math.Round(t.Progress, 1),
+        Priority: t.Priority,
+        GpuServerId: t.GpuServerId,
+        Config: JsonNode.Parse(t.ConfigJson),
+        Result: t.ResultJson is null ? null : JsonNode.Parse(t.ResultJson),
+        ErrorMessage: t.ErrorMessage,
+        Cost: t.Cost,
+        HoldAmount: t.HoldAmount,
+        PricePerMinute: t.Price,
+        EstimatedDuration: t.EstimatedDuration,
+        TimeoutSeconds: t.TimeoutSeconds,
+        Attempt: t.Attempt,
+        StartedAt: t.StartedAt,
+        CompletedAt: t.CompletedAt,
+        CreatedAt: t.CreatedAt,
+        UpdatedAt: t.UpdatedAt,
+        PendingReason: queue?.Reason,
+        QueuePosition: queue?.Position,
+        EstimatedStartAt: queue?.EstimatedStartAt);
 }

@@ -44,7 +44,27 @@ public sealed record TaskRecord(
 
     /// <summary>The task without what only its row and its billing need.</summary>
     public TaskView ToView() => new(
-        Id, UserId, Title, Description, TaskType, Priority, EstimatedDuration, ConfigJson, ResultJson, ErrorMessage, Status,
-        Progress, GpuServerId, Attempt, HoldAmount, Price, Cost, TimeoutSeconds, AssignedAt, StartedAt, CompletedAt, CreatedAt,
-        UpdatedAt);
+        Id: Id,
+        UserId: UserId,
+        Title: Title,
+        Description: Description,
+        TaskType: TaskType,
+        Priority: Priority,
+        EstimatedDuration: EstimatedDuration,
+        ConfigJson: ConfigJson,
+        ResultJson: ResultJson,
+        ErrorMessage: ErrorMessage,
+        Status: Status,
+        Progress: Progress,
+        GpuServerId: GpuServerId,
+        Attempt: Attempt,
+        HoldAmount: HoldAmount,
+        Price: Price,
+        Cost: Cost,
+        TimeoutSeconds: TimeoutSeconds,
+        AssignedAt: AssignedAt,
+        StartedAt: StartedAt,
+        CompletedAt: CompletedAt,
+        CreatedAt: CreatedAt,
+        UpdatedAt: UpdatedAt);
 }
