@@ -14,6 +14,32 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>The duration assumed for the ETA of a task that gave no estimate.</summary>
     public const int DefaultEstimateMinutes = 10;
 
+    // Where a pending task stands: whether it is queued, how many are ahead (and of them, how many by front or priority),
+    // the eligible servers' slots and those with room, the estimates of the tasks ahead in queue order, and the time left
+    // of the tasks the eligible servers hold.
+    private static readonly string QueueInfoSql =
+        $$"""
+        WITH me AS (SELECT front, priority, enqueued_at, task_id FROM task_queue WHERE task_id = $1),
+        ahead AS (
+            SELECT q.task_id, q.front, q.priority, q.enqueued_at FROM task_queue q, me
+            WHERE q.task_type = $2 AND {{TaskQueueOrder.Before("q", "me")}})
+        SELECT (SELECT count(*) FROM me),
+               (SELECT count(*) FROM ahead),
+               (SELECT count(*) FROM ahead, me WHERE ahead.front > me.front OR ahead.priority > me.priority),
+               (SELECT coalesce(sum(max_concurrent_tasks), 0) FROM gpu_servers
+                WHERE deleted_at IS NULL AND NOT maintenance AND status IN ('online', 'busy') AND $2 = ANY(task_types)),
+               (SELECT count(*) FROM gpu_servers s
+                WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
+                  AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
+                                                WHERE t.gpu_server_id = s.id AND t.status IN {{TaskStatuses.ActiveInSql}})),
+               (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY {{TaskQueueOrder.Of("a")}}), '{}')
+                FROM (SELECT * FROM ahead ORDER BY {{TaskQueueOrder.Columns}} LIMIT 1000) a
+                JOIN tasks t ON t.id = a.task_id),
+               (SELECT coalesce(array_agg(greatest(0, extract(epoch FROM t.started_at + make_interval(mins => coalesce(t.estimated_duration, $3)) - now()))::float8), '{}')
+                FROM tasks t JOIN gpu_servers s ON s.id = t.gpu_server_id
+                WHERE t.status IN {{TaskStatuses.ActiveInSql}} AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
+        """;
+
     public async Task<PagedList<TaskResponse>> ListAsync(TaskListQuery query, Guid? userId, CancellationToken cancellationToken)
     {
         const string filter =
@@ -62,29 +88,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
-            WITH me AS (SELECT front, priority, enqueued_at, task_id FROM task_queue WHERE task_id = $1),
-            ahead AS (
-                SELECT q.task_id, q.front, q.priority, q.enqueued_at FROM task_queue q, me
-                WHERE q.task_type = $2 AND (q.front > me.front OR (q.front = me.front AND (q.priority > me.priority
-                      OR (q.priority = me.priority AND (q.enqueued_at, q.task_id) < (me.enqueued_at, me.task_id))))))
-            SELECT (SELECT count(*) FROM me),
-                   (SELECT count(*) FROM ahead),
-                   (SELECT count(*) FROM ahead, me WHERE ahead.front > me.front OR ahead.priority > me.priority),
-                   (SELECT coalesce(sum(max_concurrent_tasks), 0) FROM gpu_servers
-                    WHERE deleted_at IS NULL AND NOT maintenance AND status IN ('online', 'busy') AND $2 = ANY(task_types)),
-                   (SELECT count(*) FROM gpu_servers s
-                    WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
-                      AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
-                                                    WHERE t.gpu_server_id = s.id AND t.status IN ('pending', 'running'))),
-                   (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY a.front DESC, a.priority DESC, a.enqueued_at, a.task_id), '{}')
-                    FROM (SELECT * FROM ahead ORDER BY front DESC, priority DESC, enqueued_at, task_id LIMIT 1000) a
-                    JOIN tasks t ON t.id = a.task_id),
-                   (SELECT coalesce(array_agg(greatest(0, extract(epoch FROM t.started_at + make_interval(mins => coalesce(t.estimated_duration, $3)) - now()))::float8), '{}')
-                    FROM tasks t JOIN gpu_servers s ON s.id = t.gpu_server_id
-                    WHERE t.status IN ('pending', 'running') AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
-            """, connection);
+        await using var command = new NpgsqlCommand(QueueInfoSql, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = task.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = task.TaskType });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DefaultEstimateMinutes });
@@ -131,10 +135,10 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         Guid userId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             SELECT count(*),
-                   count(*) FILTER (WHERE status = 'completed'),
-                   count(*) FILTER (WHERE status = 'failed'),
+                   count(*) FILTER (WHERE status = '{TaskStatuses.Completed}'),
+                   count(*) FILTER (WHERE status = '{TaskStatuses.Failed}'),
                    (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE user_id = $1 AND kind = 'charge'),
                    max(created_at)
             FROM tasks WHERE user_id = $1 AND deleted_at IS NULL

@@ -11,6 +11,9 @@ public static class TaskStatuses
 
     public static readonly IReadOnlyList<string> All = [Pending, Running, Completed, Failed, Cancelled];
 
+    /// <summary>The active statuses as an SQL list, for <c>status IN …</c>; the <c>tasks</c> table spells them as above.</summary>
+    public const string ActiveInSql = "('" + Pending + "', '" + Running + "')";
+
     /// <summary>Completed, failed or cancelled: nothing more happens unless it is retried.</summary>
     public static bool IsFinished(string status) => status is Completed or Failed or Cancelled;
 

@@ -39,7 +39,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'running')")
+            $"SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN {TaskStatuses.ActiveInSql}")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM tasks WHERE user_id = $1 AND deleted_at IS NULL")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
@@ -59,7 +59,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     public async Task<List<(Guid TaskId, bool Started)>> LoadServerTasksAsync(Guid serverId)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, status = 'running' FROM tasks WHERE gpu_server_id = $1 AND status IN ('pending', 'running')");
+            $"SELECT id, status = '{TaskStatuses.Running}' FROM tasks WHERE gpu_server_id = $1 AND status IN {TaskStatuses.ActiveInSql}");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         await using var reader = await command.ExecuteReaderAsync();
         var tasks = new List<(Guid, bool)>();
@@ -234,9 +234,9 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     public async Task<List<Guid>> FindOverdueAsync(int limit)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             SELECT id FROM tasks
-            WHERE status = 'running' AND started_at + make_interval(secs => timeout_seconds) < now()
+            WHERE status = '{TaskStatuses.Running}' AND started_at + make_interval(secs => timeout_seconds) < now()
             LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
