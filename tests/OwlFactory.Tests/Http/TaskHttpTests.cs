@@ -489,7 +489,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}/events");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var reading = ReadEventsAsync(response, task => task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled");
+        var reading = ServerSentEvents.ReadJsonAsync(response, task => task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled");
 
         Assert.Equal([id], await agent.WaitForAssignmentsAsync());
         await agent.StartAsync(id);
@@ -517,7 +517,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/logs/tasks/{id}?follow=true");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var following = ReadEventsAsync(response);
+        var following = ServerSentEvents.ReadJsonAsync(response);
         await agent.LogsAsync(id, "four");
         await agent.CompleteAsync(id);
 
@@ -532,27 +532,6 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(["one", "two", "three", "four"], agentLines);
         Assert.Equal(all, followed.Select(l => l["message"]!.GetValue<string>()));
         Assert.StartsWith("completed", all[^1], StringComparison.Ordinal);
-    }
-
-    /// <summary>The data of each Server-Sent Event, until the stream ends or an event is the <paramref name="last"/> one.</summary>
-    private static async Task<List<JsonNode>> ReadEventsAsync(HttpResponseMessage response, Func<JsonNode, bool>? last = null)
-    {
-        var events = new List<JsonNode>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                var data = JsonNode.Parse(line["data: ".Length..])!;
-                events.Add(data);
-                if (last?.Invoke(data) == true)
-                {
-                    break;
-                }
-            }
-        }
-
-        return events;
     }
 
     private async Task<TestUser> FundedUserAsync(decimal balance)
