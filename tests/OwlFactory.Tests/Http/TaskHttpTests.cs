@@ -557,8 +557,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
     {
         var put = await _api.PutAsync("/api/admin/config", change, _admin);
         Assert.True(put.Status == HttpStatusCode.OK, put.ToString());
-        // Every silo's copy follows the config grain by a long poll; give it a moment.
-        await Task.Delay(300);
+        await system.WaitForConfigAsync(put.Data["version"]!.GetValue<long>());
     }
 
     /// <summary>
