@@ -224,9 +224,9 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
             Parameters =
             {
                 new NpgsqlParameter<Guid> { TypedValue = taskId },
-                new NpgsqlParameter<DateTime[]> { TypedValue = [.. lines.Select(l => l.Ts)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Level)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Message)] },
+                RowArrays.Of(lines, l => l.Ts),
+                RowArrays.Of(lines, l => l.Level),
+                RowArrays.Of(lines, l => l.Message),
             },
         }));
 
