@@ -3,7 +3,7 @@ using System.Data.Common;
 namespace OwlFactory.GrainInterfaces.Tasks;
 
 /// <summary>
-/// The one mapping of a <c>tasks</c> row: its columns in order and how a row reads into a <see cref="TaskRecord"/>. The
+/// The tasks row mapping, the only one: a <c>tasks</c> row's columns in order and how a row reads into a <see cref="TaskRecord"/>. The
 /// task store (Grains) and the API's task queries (ApiHost) share nothing else that knows the record, so it lives here,
 /// on ADO.NET's base reader, with no database client of its own.
 /// </summary>
