@@ -66,15 +66,14 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
 
             open[0].Dispose();
             open.RemoveAt(0);
-            var deadline = Stopwatch.StartNew();
-            HttpStatusCode again;
-            do
-            {
-                using var retry = await OpenAsync(http, "/api/gpu/cluster/stream", user.Token);
-                again = retry.StatusCode;
-                await Task.Delay(100);
-            }
-            while (again != HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(10));
+            var again = await Poll.UntilAsync(
+                async () =>
+                {
+                    using var retry = await OpenAsync(http, "/api/gpu/cluster/stream", user.Token);
+                    return retry.StatusCode;
+                },
+                status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+                status => $"a freed stream slot is still refused: {status}");
 
             Assert.Equal(HttpStatusCode.OK, again);
         }

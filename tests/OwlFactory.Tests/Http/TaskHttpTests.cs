@@ -582,21 +582,12 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
     }
 
     /// <summary>The agent sends log lines in batches, possibly after its complete; waits for <paramref name="line"/>.</summary>
-    private async Task<List<string>> WaitForLogAsync(TestUser user, string id, string line)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var log = (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200", user.Token)).Data["items"]!.AsArray()
-                .Select(l => l!["message"]!.GetValue<string>()).ToList();
-            if (log.Contains(line) || DateTime.UtcNow > deadline)
-            {
-                return log;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<List<string>> WaitForLogAsync(TestUser user, string id, string line)
+        => Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200", user.Token)).Data["items"]!.AsArray()
+                .Select(l => l!["message"]!.GetValue<string>()).ToList(),
+            log => log.Contains(line), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+            log => $"no '{line}' in the log: {string.Join(" | ", log)}");
 
     private async Task CancelAllAsync(TestUser user)
     {
