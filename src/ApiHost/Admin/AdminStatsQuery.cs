@@ -1,4 +1,5 @@
 using Npgsql;
+using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.ApiHost.Admin;
 
@@ -7,7 +8,7 @@ public sealed class AdminStatsQuery(NpgsqlDataSource dataSource)
     public async Task<AdminStatsResponse> GetAsync(CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             WITH t AS (SELECT status, count(*) AS n FROM tasks GROUP BY status),
                  u AS (SELECT count(*) AS total, count(*) FILTER (WHERE is_active) AS active,
                               coalesce(sum(balance), 0) AS balance, coalesce(sum(held), 0) AS held FROM users),
@@ -15,11 +16,11 @@ public sealed class AdminStatsQuery(NpgsqlDataSource dataSource)
                        FROM gpu_servers WHERE deleted_at IS NULL)
             SELECT u.total, u.active,
                    coalesce((SELECT sum(n) FROM t), 0)::bigint,
-                   coalesce((SELECT n FROM t WHERE status = 'pending'), 0),
-                   coalesce((SELECT n FROM t WHERE status = 'running'), 0),
-                   coalesce((SELECT n FROM t WHERE status = 'completed'), 0),
-                   coalesce((SELECT n FROM t WHERE status = 'failed'), 0),
-                   coalesce((SELECT n FROM t WHERE status = 'cancelled'), 0),
+                   coalesce((SELECT n FROM t WHERE status = '{TaskStatuses.Pending}'), 0),
+                   coalesce((SELECT n FROM t WHERE status = '{TaskStatuses.Running}'), 0),
+                   coalesce((SELECT n FROM t WHERE status = '{TaskStatuses.Completed}'), 0),
+                   coalesce((SELECT n FROM t WHERE status = '{TaskStatuses.Failed}'), 0),
+                   coalesce((SELECT n FROM t WHERE status = '{TaskStatuses.Cancelled}'), 0),
                    (SELECT count(*) FROM task_queue),
                    s.total, s.online,
                    (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE kind = 'charge'),

@@ -6,7 +6,7 @@ using OwlFactory.GrainInterfaces.Accounts;
 namespace OwlFactory.ApiHost.Auth;
 
 /// <summary>
-/// Runs after a token's signature and lifetime check: asks the account's grain whether the token is still good, so a
+/// Token revocation: runs after a token's signature and lifetime check and asks the account's grain whether the token is still good, so a
 /// password change, deactivation or role change revokes earlier tokens at once, on every API host, and a token whose
 /// role is not the account's is refused.
 /// </summary>

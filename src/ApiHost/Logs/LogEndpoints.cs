@@ -38,7 +38,7 @@ public static class LogEndpoints
         => ApiResults.Ok(await logs.UserActionsAsync(query, cancellationToken));
 
     internal static Results<PushStreamHttpResult, JsonHttpResult<ApiErrorEnvelope>> Download(
-        [FromQuery(Name = "log_type")] string? logType, [FromQuery(Name = "date")] string? date, LogQueries logs, HttpContext http)
+        [FromQuery(Name = "log_type")] string? logType, [FromQuery(Name = "date")] string? date, LogQueries logs, CancellationToken cancellationToken)
     {
         if (logType is not ("system" or "user-actions" or "tasks"))
         {
@@ -53,7 +53,7 @@ public static class LogEndpoints
         }
 
         return TypedResults.Stream(
-            output => logs.WriteDayAsync(logType, day, output, http.RequestAborted), "application/x-ndjson", $"owl-{logType}-{day:yyyy-MM-dd}.ndjson");
+            output => logs.WriteDayAsync(logType, day, output, cancellationToken), "application/x-ndjson", $"owl-{logType}-{day:yyyy-MM-dd}.ndjson");
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskLogPage>>, ServerSentEventsResult<TaskLogResponse>, JsonHttpResult<ApiErrorEnvelope>>> TaskLogAsync(

@@ -11,7 +11,7 @@ namespace OwlFactory.ApiHost.Tasks;
 internal static class TaskAccess
 {
     /// <summary>The task, if it exists and <paramref name="user"/> may see it; null otherwise.</summary>
-    public static async Task<TaskRecord?> VisibleToAsync(this ITaskGrain grain, ClaimsPrincipal user)
+    public static async Task<TaskView?> VisibleToAsync(this ITaskGrain grain, ClaimsPrincipal user)
     {
         var task = await grain.GetAsync();
         return task is not null && (task.UserId == user.GetUserId() || user.IsAdmin()) ? task : null;

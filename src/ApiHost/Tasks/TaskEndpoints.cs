@@ -128,7 +128,7 @@ public static class TaskEndpoints
     }
 
     private static async IAsyncEnumerable<TaskResponse> FollowAsync(
-        TaskRecord task, ITaskGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
+        TaskView task, ITaskGrain grain, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         yield return TaskResponse.From(task);
         var last = task;
@@ -140,7 +140,7 @@ public static class TaskEndpoints
                 yield break;
             }
 
-            if (next.Version != last.Version || !next.Progress.Equals(last.Progress))
+            if (!next.SameAs(last))
             {
                 last = next;
                 yield return TaskResponse.From(next);
@@ -149,11 +149,11 @@ public static class TaskEndpoints
     }
 
     /// <summary>The task's next change, or null when it is gone or the stream must end (the wait is abandoned, not the grain's).</summary>
-    private static async Task<TaskRecord?> NextChangeAsync(ITaskGrain grain, TaskRecord last, CancellationToken cancellationToken)
+    private static async Task<TaskView?> NextChangeAsync(ITaskGrain grain, TaskView last, CancellationToken cancellationToken)
     {
         try
         {
-            return await grain.WaitForChangeAsync(last.Version, last.Progress, EventsWait).WaitAsync(cancellationToken);
+            return await grain.WaitForChangeAsync(last, EventsWait).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -173,7 +173,7 @@ public static class TaskEndpoints
         return result.Outcome == TaskOutcome.Ok ? ApiResults.Ok(TaskResponse.From(result.Task!), message) : Refusal(result);
     }
 
-    private static Task<TaskRecord?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
+    private static Task<TaskView?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
         => client.GetGrain<ITaskGrain>(id).VisibleToAsync(user);
 
     private static JsonHttpResult<ApiErrorEnvelope> Refusal(TaskResult result) => result.Outcome switch

@@ -1,14 +1,15 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.ApiHost.Tasks;
 
 public sealed class TaskListQuery : PageQuery
 {
     [FromQuery(Name = "status")]
-    [AllowedValues(null, "pending", "running", "completed", "failed", "cancelled",
-        ErrorMessage = "must be one of pending, running, completed, failed, cancelled")]
+    [AllowedValues(null, TaskStatuses.Pending, TaskStatuses.Running, TaskStatuses.Completed, TaskStatuses.Failed, TaskStatuses.Cancelled,
+        ErrorMessage = $"must be one of {TaskStatuses.Pending}, {TaskStatuses.Running}, {TaskStatuses.Completed}, {TaskStatuses.Failed}, {TaskStatuses.Cancelled}")]
     public string? Status { get; init; }
 
     [FromQuery(Name = "task_type")]

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.ApiHost.Http;
@@ -15,9 +14,31 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>The duration assumed for the ETA of a task that gave no estimate.</summary>
     public const int DefaultEstimateMinutes = 10;
 
-    private const string ListColumns =
-        "id, user_id, title, description, task_type, status, progress, priority, gpu_server_id, config, result, error_message, " +
-        "cost, hold_amount, price, estimated_duration, timeout_seconds, attempt, started_at, completed_at, created_at, updated_at";
+    // Where a pending task stands: whether it is queued, how many are ahead (and of them, how many by front or priority),
+    // the eligible servers' slots and those with room, the estimates of the tasks ahead in queue order, and the time left
+    // of the tasks the eligible servers hold.
+    private static readonly string QueueInfoSql =
+        $$"""
+        WITH me AS (SELECT front, priority, enqueued_at, task_id FROM task_queue WHERE task_id = $1),
+        ahead AS (
+            SELECT q.task_id, q.front, q.priority, q.enqueued_at FROM task_queue q, me
+            WHERE q.task_type = $2 AND {{TaskQueueOrder.Before("q", "me")}})
+        SELECT (SELECT count(*) FROM me),
+               (SELECT count(*) FROM ahead),
+               (SELECT count(*) FROM ahead, me WHERE ahead.front > me.front OR ahead.priority > me.priority),
+               (SELECT coalesce(sum(max_concurrent_tasks), 0) FROM gpu_servers
+                WHERE deleted_at IS NULL AND NOT maintenance AND status IN ('online', 'busy') AND $2 = ANY(task_types)),
+               (SELECT count(*) FROM gpu_servers s
+                WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
+                  AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
+                                                WHERE t.gpu_server_id = s.id AND t.status IN {{TaskStatuses.ActiveInSql}})),
+               (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY {{TaskQueueOrder.Of("a")}}), '{}')
+                FROM (SELECT * FROM ahead ORDER BY {{TaskQueueOrder.Columns}} LIMIT 1000) a
+                JOIN tasks t ON t.id = a.task_id),
+               (SELECT coalesce(array_agg(greatest(0, extract(epoch FROM t.started_at + make_interval(mins => coalesce(t.estimated_duration, $3)) - now()))::float8), '{}')
+                FROM tasks t JOIN gpu_servers s ON s.id = t.gpu_server_id
+                WHERE t.status IN {{TaskStatuses.ActiveInSql}} AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
+        """;
 
     public async Task<PagedList<TaskResponse>> ListAsync(TaskListQuery query, Guid? userId, CancellationToken cancellationToken)
     {
@@ -38,7 +59,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         // column and direction come from the allow-lists of TaskListQuery, never from the caller's text.
         await using var command = new NpgsqlCommand(
             $"""
-            SELECT {ListColumns} FROM tasks {filter}
+            SELECT {TaskRows.Columns} FROM tasks {filter}
             ORDER BY {column} {direction}, created_at {direction}, id
             LIMIT $4 OFFSET $5
             """, connection);
@@ -49,7 +70,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            items.Add(ReadListItem(reader));
+            items.Add(TaskResponse.From(TaskRows.ReadView(reader)));
         }
 
         return Paged.Of(items, total, query);
@@ -59,7 +80,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
     /// Why a pending task waits and when it should start. The ETA replays the queue ahead of it over the eligible
     /// servers' slots, each slot freeing when its running task's estimate runs out (docs/tasks.md).
     /// </summary>
-    public async Task<QueueInfo> QueueInfoAsync(TaskRecord task, bool maintenance, CancellationToken cancellationToken)
+    public async Task<QueueInfo> QueueInfoAsync(TaskView task, bool maintenance, CancellationToken cancellationToken)
     {
         if (task.GpuServerId is not null)
         {
@@ -67,29 +88,7 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(
-            """
-            WITH me AS (SELECT front, priority, enqueued_at, task_id FROM task_queue WHERE task_id = $1),
-            ahead AS (
-                SELECT q.task_id, q.front, q.priority, q.enqueued_at FROM task_queue q, me
-                WHERE q.task_type = $2 AND (q.front > me.front OR (q.front = me.front AND (q.priority > me.priority
-                      OR (q.priority = me.priority AND (q.enqueued_at, q.task_id) < (me.enqueued_at, me.task_id))))))
-            SELECT (SELECT count(*) FROM me),
-                   (SELECT count(*) FROM ahead),
-                   (SELECT count(*) FROM ahead, me WHERE ahead.front > me.front OR ahead.priority > me.priority),
-                   (SELECT coalesce(sum(max_concurrent_tasks), 0) FROM gpu_servers
-                    WHERE deleted_at IS NULL AND NOT maintenance AND status IN ('online', 'busy') AND $2 = ANY(task_types)),
-                   (SELECT count(*) FROM gpu_servers s
-                    WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
-                      AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
-                                                    WHERE t.gpu_server_id = s.id AND t.status IN ('pending', 'running'))),
-                   (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY a.front DESC, a.priority DESC, a.enqueued_at, a.task_id), '{}')
-                    FROM (SELECT * FROM ahead ORDER BY front DESC, priority DESC, enqueued_at, task_id LIMIT 1000) a
-                    JOIN tasks t ON t.id = a.task_id),
-                   (SELECT coalesce(array_agg(greatest(0, extract(epoch FROM t.started_at + make_interval(mins => coalesce(t.estimated_duration, $3)) - now()))::float8), '{}')
-                    FROM tasks t JOIN gpu_servers s ON s.id = t.gpu_server_id
-                    WHERE t.status IN ('pending', 'running') AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
-            """, connection);
+        await using var command = new NpgsqlCommand(QueueInfoSql, connection);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = task.Id });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = task.TaskType });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = DefaultEstimateMinutes });
@@ -136,10 +135,10 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         Guid userId, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             SELECT count(*),
-                   count(*) FILTER (WHERE status = 'completed'),
-                   count(*) FILTER (WHERE status = 'failed'),
+                   count(*) FILTER (WHERE status = '{TaskStatuses.Completed}'),
+                   count(*) FILTER (WHERE status = '{TaskStatuses.Failed}'),
                    (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE user_id = $1 AND kind = 'charge'),
                    max(created_at)
             FROM tasks WHERE user_id = $1 AND deleted_at IS NULL
@@ -201,11 +200,4 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Status ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.TaskType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
     }
-
-    private static TaskResponse ReadListItem(NpgsqlDataReader r) => new(
-        r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4), r.GetString(5),
-        Math.Round(r.GetDouble(6), 1), r.GetInt32(7), r.IsDBNull(8) ? null : r.GetGuid(8), JsonNode.Parse(r.GetString(9)),
-        r.IsDBNull(10) ? null : JsonNode.Parse(r.GetString(10)), r.IsDBNull(11) ? null : r.GetString(11), r.GetDecimal(12),
-        r.GetDecimal(13), r.GetDecimal(14), r.IsDBNull(15) ? null : r.GetInt32(15), r.GetInt32(16), r.GetInt32(17),
-        r.IsDBNull(18) ? null : r.GetDateTime(18), r.IsDBNull(19) ? null : r.GetDateTime(19), r.GetDateTime(20), r.GetDateTime(21));
 }

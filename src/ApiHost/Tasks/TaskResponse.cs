@@ -34,9 +34,30 @@ public sealed record TaskResponse(
     int? QueuePosition = null,
     DateTime? EstimatedStartAt = null)
 {
-    public static TaskResponse From(TaskRecord t, QueueInfo? queue = null) => new(
-        t.Id, t.UserId, t.Title, t.Description, t.TaskType, t.Status, Math.Round(t.Progress, 1), t.Priority, t.GpuServerId,
-        JsonNode.Parse(t.ConfigJson), t.ResultJson is null ? null : JsonNode.Parse(t.ResultJson), t.ErrorMessage, t.Cost,
-        t.HoldAmount, t.Price, t.EstimatedDuration, t.TimeoutSeconds, t.Attempt, t.StartedAt, t.CompletedAt, t.CreatedAt,
-        t.UpdatedAt, queue?.Reason, queue?.Position, queue?.EstimatedStartAt);
+    public static TaskResponse From(TaskView t, QueueInfo? queue = null) => new(
+        Id: t.Id,
+        UserId: t.UserId,
+        Title: t.Title,
+        Description: t.Description,
+        TaskType: t.TaskType,
+        Status: t.Status,
+        Progress: Math.Round(t.Progress, 1),
+        Priority: t.Priority,
+        GpuServerId: t.GpuServerId,
+        Config: JsonNode.Parse(t.ConfigJson),
+        Result: t.ResultJson is null ? null : JsonNode.Parse(t.ResultJson),
+        ErrorMessage: t.ErrorMessage,
+        Cost: t.Cost,
+        HoldAmount: t.HoldAmount,
+        PricePerMinute: t.Price,
+        EstimatedDuration: t.EstimatedDuration,
+        TimeoutSeconds: t.TimeoutSeconds,
+        Attempt: t.Attempt,
+        StartedAt: t.StartedAt,
+        CompletedAt: t.CompletedAt,
+        CreatedAt: t.CreatedAt,
+        UpdatedAt: t.UpdatedAt,
+        PendingReason: queue?.Reason,
+        QueuePosition: queue?.Position,
+        EstimatedStartAt: queue?.EstimatedStartAt);
 }

@@ -5,9 +5,6 @@ using NpgsqlTypes;
 
 namespace OwlFactory.Database.Logging;
 
-/// <summary>One log record on its way to <c>system_logs</c>. <c>Level</c> is the contract's name (INFO, WARNING…).</summary>
-public sealed record SystemLogRecord(DateTime Ts, string Level, string Category, int EventId, string Message, string? Exception);
-
 /// <summary>
 /// Writes this process's log records to PostgreSQL in batches (binary COPY), off the request path. Loggers only try
 /// to put a record into a bounded buffer: when the buffer is full (the database is slow or gone) the record is

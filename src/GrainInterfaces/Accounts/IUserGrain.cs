@@ -73,7 +73,7 @@ public interface IUserGrain : IGrainWithGuidKey
     /// its next attempt) written with it. Called by the task's grain, which holds <paramref name="current"/>.
     /// </summary>
     [Alias("ReserveRetry")]
-    Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried);
+    Task<TaskReservation> ReserveRetryAsync(TaskRecord current, TaskRecord retried);
 
     /// <summary>
     /// A task's end: charges <c>ended.Cost</c>, releases the rest of the hold and writes <paramref name="ended"/> in one

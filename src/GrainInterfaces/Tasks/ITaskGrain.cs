@@ -12,12 +12,15 @@ public interface ITaskGrain : IGrainWithGuidKey
 {
     /// <summary>The task (null when it does not exist or was deleted); a running task's cost is the cost to date.</summary>
     [AlwaysInterleave, Alias("Get")]
-    Task<TaskRecord?> GetAsync();
+    Task<TaskView?> GetAsync();
 
-    /// <summary>Answers when the task's version or progress differs from the known ones, or after <paramref name="wait"/>.</summary>
+    /// <summary>
+    /// Answers when the task is no longer the same as <paramref name="known"/> (see <see cref="TaskView.SameAs"/>), or
+    /// after <paramref name="wait"/>.
+    /// </summary>
     [ResponseTimeout("00:00:30")]
     [AlwaysInterleave, Alias("WaitForChange")]
-    Task<TaskRecord?> WaitForChangeAsync(long knownVersion, double knownProgress, TimeSpan wait);
+    Task<TaskView?> WaitForChangeAsync(TaskView known, TimeSpan wait);
 
     /// <summary>From pending (nothing charged) or running (charged for the time run; the agent is told to stop).</summary>
     [NotIdempotent, Alias("Cancel")]

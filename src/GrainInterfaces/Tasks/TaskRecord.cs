@@ -1,7 +1,9 @@
 namespace OwlFactory.GrainInterfaces.Tasks;
 
 /// <summary>
-/// One task as its grain holds it: one row of the <c>tasks</c> table. <c>Attempt</c> counts dispatches (a retry or a
+/// One task as its grain holds it and the store writes it: one row of the <c>tasks</c> table (read by
+/// <see cref="TaskRows"/>). It crosses grain calls only between the task's grain and its user's grain, which settle its
+/// hold; everyone else sees its <see cref="TaskView"/>. <c>Attempt</c> counts dispatches (a retry or a
 /// requeue after a lost server starts the next one); <c>LostRuns</c> counts the runs of this hold that a vanished
 /// server took with it. <c>HoldKey</c> names the hold the current attempt runs on; its charge and release use it too.
 /// </summary>
@@ -36,7 +38,33 @@ public sealed record TaskRecord(
     [property: Id(26)] DateTime? DeletedAt,
     [property: Id(27)] long Version)
 {
-    public bool IsFinished => Status is TaskStatuses.Completed or TaskStatuses.Failed or TaskStatuses.Cancelled;
+    public bool IsFinished => TaskStatuses.IsFinished(Status);
 
-    public bool IsActive => Status is TaskStatuses.Pending or TaskStatuses.Running;
+    public bool IsActive => TaskStatuses.IsActive(Status);
+
+    /// <summary>The task without what only its row and its billing need.</summary>
+    public TaskView ToView() => new(
+        Id: Id,
+        UserId: UserId,
+        Title: Title,
+        Description: Description,
+        TaskType: TaskType,
+        Priority: Priority,
+        EstimatedDuration: EstimatedDuration,
+        ConfigJson: ConfigJson,
+        ResultJson: ResultJson,
+        ErrorMessage: ErrorMessage,
+        Status: Status,
+        Progress: Progress,
+        GpuServerId: GpuServerId,
+        Attempt: Attempt,
+        HoldAmount: HoldAmount,
+        Price: Price,
+        Cost: Cost,
+        TimeoutSeconds: TimeoutSeconds,
+        AssignedAt: AssignedAt,
+        StartedAt: StartedAt,
+        CompletedAt: CompletedAt,
+        CreatedAt: CreatedAt,
+        UpdatedAt: UpdatedAt);
 }

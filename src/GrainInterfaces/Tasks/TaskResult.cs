@@ -4,10 +4,10 @@ namespace OwlFactory.GrainInterfaces.Tasks;
 [GenerateSerializer, Alias("owl.TaskResult")]
 public sealed record TaskResult(
     [property: Id(0)] TaskOutcome Outcome,
-    [property: Id(1)] TaskRecord? Task,
+    [property: Id(1)] TaskView? Task,
     [property: Id(2)] decimal Required = 0m,
     [property: Id(3)] decimal Available = 0m,
     [property: Id(4)] string? Message = null)
 {
-    public static TaskResult Of(TaskOutcome outcome, TaskRecord? task = null) => new(outcome, task);
+    public static TaskResult Of(TaskOutcome outcome, TaskView? task = null) => new(outcome, task);
 }

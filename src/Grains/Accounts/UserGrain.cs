@@ -243,7 +243,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
 
         if (submission.StoredKey is { } key && await FindSubmittedAsync(key, submission.KeyIsOperationId ? submission.OperationId : null) is { } earlier)
         {
-            return TaskResult.Of(TaskOutcome.Ok, earlier);
+            return TaskResult.Of(TaskOutcome.Ok, earlier.ToView());
         }
 
         var now = Now();
@@ -254,13 +254,13 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             Progress: 0, GpuServerId: null, Attempt: 1, LostRuns: 0, HoldKey: "", HoldAmount: 0m, Price: 0m, Cost: 0m,
             TimeoutSeconds: 0, IdempotencyKey: submission.StoredKey, AssignedAt: null, StartedAt: null,
             CompletedAt: null, CreatedAt: now, UpdatedAt: now, DeletedAt: null, Version: 0);
-        var result = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued", isNewTask: true);
-        if (result.Outcome == TaskOutcome.Ok && submission.StoredKey is { } stored)
+        var reservation = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued", isNewTask: true);
+        if (reservation.Written is { } written && submission.StoredKey is { } stored)
         {
-            RememberSubmitted(stored, result.Task!);
+            RememberSubmitted(stored, written);
         }
 
-        return result;
+        return reservation.Result;
     }
 
     /// <summary>
@@ -310,9 +310,9 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
         }
     }
 
-    public Task<TaskResult> ReserveRetryAsync(TaskRecord current, TaskRecord retried)
+    public Task<TaskReservation> ReserveRetryAsync(TaskRecord current, TaskRecord retried)
         => _state is null
-            ? Task.FromResult(TaskResult.Of(TaskOutcome.NotFound))
+            ? Task.FromResult(TaskReservation.Refused(TaskResult.Of(TaskOutcome.NotFound)))
             : ReserveAsync(retried, current.Version, $"retried: attempt {retried.Attempt} queued", isNewTask: false);
 
     public async Task<TaskRecord> SettleTaskAsync(TaskRecord current, TaskRecord ended, string logLine)
@@ -360,30 +360,30 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     /// The rules of a submit and a retry, then the hold and the task's write in one transaction. The grain's memory
     /// changes at once after the commit (no await between), so a session read never sees half of it.
     /// </summary>
-    private async Task<TaskResult> ReserveAsync(TaskRecord next, long expectedVersion, string logLine, bool isNewTask)
+    private async Task<TaskReservation> ReserveAsync(TaskRecord next, long expectedVersion, string logLine, bool isNewTask)
     {
         var user = _state!;
         var live = config.Current;
         if (live.MaintenanceMode)
         {
-            return new TaskResult(TaskOutcome.Maintenance, null, Message: live.MaintenanceMessage);
+            return TaskReservation.Refused(new TaskResult(TaskOutcome.Maintenance, null, Message: live.MaintenanceMessage));
         }
 
         if (!live.TaskPrices.TryGetValue(next.TaskType, out var price))
         {
-            return TaskResult.Of(TaskOutcome.UnknownTaskType);
+            return TaskReservation.Refused(TaskResult.Of(TaskOutcome.UnknownTaskType));
         }
 
         if (_active.IsFull(live.MaxConcurrentTasksPerUser))
         {
-            return new TaskResult(TaskOutcome.LimitExceeded, null, Message: ActiveTasks.LimitMessage(live.MaxConcurrentTasksPerUser));
+            return TaskReservation.Refused(new TaskResult(TaskOutcome.LimitExceeded, null, Message: ActiveTasks.LimitMessage(live.MaxConcurrentTasksPerUser)));
         }
 
         var hold = TaskBilling.Hold(price, live.DefaultTaskTimeout);
         var available = user.Balance - user.Held;
         if (available < hold)
         {
-            return new TaskResult(TaskOutcome.InsufficientBalance, null, hold, available);
+            return TaskReservation.Refused(new TaskResult(TaskOutcome.InsufficientBalance, null, hold, available));
         }
 
         var task = next with
@@ -418,7 +418,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             await store.AnnounceAsync(Id, user.Version);
         }
 
-        return TaskResult.Of(TaskOutcome.Ok, written);
+        return new TaskReservation(TaskResult.Of(TaskOutcome.Ok, written.ToView()), written);
     }
 
     private async Task<UserWriteOutcome> WriteAsync(UserState next)

@@ -120,9 +120,9 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
             """);
         var first = codes[0];
         var p = command.Parameters;
-        p.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. codes.Select(c => c.Id)] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. codes.Select(c => c.CodeHash)] });
-        p.Add(new NpgsqlParameter<string[]> { TypedValue = [.. codes.Select(c => c.MaskedCode)] });
+        p.Add(RowArrays.Of(codes, c => c.Id));
+        p.Add(RowArrays.Of(codes, c => c.CodeHash));
+        p.Add(RowArrays.Of(codes, c => c.MaskedCode));
         p.Add(new NpgsqlParameter<decimal> { TypedValue = first.Amount });
         p.Add(new NpgsqlParameter { Value = (object?)first.Description ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         p.Add(new NpgsqlParameter<Guid> { TypedValue = first.BatchId });

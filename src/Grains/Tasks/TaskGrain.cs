@@ -35,11 +35,11 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         ArmTimeout();
     }
 
-    public Task<TaskRecord?> GetAsync() => Task.FromResult(Live());
+    public Task<TaskView?> GetAsync() => Task.FromResult(Live());
 
-    public async Task<TaskRecord?> WaitForChangeAsync(long knownVersion, double knownProgress, TimeSpan wait)
+    public async Task<TaskView?> WaitForChangeAsync(TaskView known, TimeSpan wait)
     {
-        if (Live() is { } live && live.Version == knownVersion && live.Progress.Equals(knownProgress))
+        if (Live() is { } live && live.SameAs(known))
         {
             await Task.WhenAny(_changed.Task, Task.Delay(wait, clock));
         }
@@ -92,14 +92,14 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
             CompletedAt = null,
             UpdatedAt = now,
         };
-        var result = await this.WriteOrReloadAsync(() => Owner.ReserveRetryAsync(_task, next));
-        if (result is { Outcome: TaskOutcome.Ok, Task: { } written })
+        var reservation = await this.WriteOrReloadAsync(() => Owner.ReserveRetryAsync(_task, next));
+        if (reservation.Written is { } written)
         {
             Changed(written);
             return TaskResult.Of(TaskOutcome.Ok, Live());
         }
 
-        return result;
+        return reservation.Result;
     }
 
     public async Task<TaskResult> DeleteAsync()
@@ -348,8 +348,8 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>The record as callers see it: live progress and, while running, the cost accrued so far.</summary>
-    private TaskRecord? Live()
+    /// <summary>The task as callers see it: live progress and, while running, the cost accrued so far.</summary>
+    private TaskView? Live()
     {
         if (_task is null)
         {
@@ -357,8 +357,8 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         }
 
         return _task.Status == TaskStatuses.Running
-            ? _task with { Progress = _liveProgress, Cost = TaskBilling.CostAt(_task, Now()) }
-            : _task;
+            ? _task.ToView() with { Progress = _liveProgress, Cost = TaskBilling.CostAt(_task, Now()) }
+            : _task.ToView();
     }
 
     private void ArmTimeout()

@@ -14,26 +14,21 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>The channel on which enqueues wake the silos' idle servers.</summary>
     public const string QueueChannel = "owl_task_queue";
 
-    private const string Columns =
-        "id, user_id, title, description, task_type, priority, estimated_duration, config, result, error_message, status, " +
-        "progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key, " +
-        "assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version";
-
     public async Task<TaskRecord?> LoadAsync(Guid id)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM tasks WHERE id = $1");
+        await using var command = dataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE id = $1");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? Read(reader) : null;
+        return await reader.ReadAsync() ? TaskRows.Read(reader) : null;
     }
 
     public async Task<TaskRecord?> FindByIdempotencyKeyAsync(Guid userId, string key)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM tasks WHERE user_id = $1 AND idempotency_key = $2");
+        await using var command = dataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE user_id = $1 AND idempotency_key = $2");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? Read(reader) : null;
+        return await reader.ReadAsync() ? TaskRows.Read(reader) : null;
     }
 
     /// <summary>
@@ -44,7 +39,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         await using var batch = dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN ('pending', 'running')")
+            $"SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN {TaskStatuses.ActiveInSql}")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM tasks WHERE user_id = $1 AND deleted_at IS NULL")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
@@ -64,7 +59,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     public async Task<List<(Guid TaskId, bool Started)>> LoadServerTasksAsync(Guid serverId)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT id, status = 'running' FROM tasks WHERE gpu_server_id = $1 AND status IN ('pending', 'running')");
+            $"SELECT id, status = '{TaskStatuses.Running}' FROM tasks WHERE gpu_server_id = $1 AND status IN {TaskStatuses.ActiveInSql}");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         await using var reader = await command.ExecuteReaderAsync();
         var tasks = new List<(Guid, bool)>();
@@ -165,12 +160,12 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     private static readonly RowStatement<TaskWrite> Insert = new(
         WriteRanks.NewTasks,
-        $"{WritesSql}, t AS (INSERT INTO tasks ({Columns}) SELECT {ValuesFromV} FROM v RETURNING id) {QueueAndLogSql}",
+        $"{WritesSql}, t AS (INSERT INTO tasks ({TaskRows.Columns}) SELECT {ValuesFromV} FROM v RETURNING id) {QueueAndLogSql}",
         BindWrites, "SELECT count(*) FROM t", StaleMessage);
 
     private static readonly RowStatement<TaskWrite> Update = new(
         WriteRanks.TaskUpdates,
-        $"{WritesSql}, t AS (UPDATE tasks SET ({Columns}) = ({ValuesFromV}) FROM v WHERE tasks.id = v.id AND tasks.version = v.expected_version " +
+        $"{WritesSql}, t AS (UPDATE tasks SET ({TaskRows.Columns}) = ({ValuesFromV}) FROM v WHERE tasks.id = v.id AND tasks.version = v.expected_version " +
         $"RETURNING tasks.id) {QueueAndLogSql}",
         BindWrites, "SELECT count(*) FROM t", StaleMessage);
 
@@ -229,9 +224,9 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
             Parameters =
             {
                 new NpgsqlParameter<Guid> { TypedValue = taskId },
-                new NpgsqlParameter<DateTime[]> { TypedValue = [.. lines.Select(l => l.Ts)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Level)] },
-                new NpgsqlParameter<string[]> { TypedValue = [.. lines.Select(l => l.Message)] },
+                RowArrays.Of(lines, l => l.Ts),
+                RowArrays.Of(lines, l => l.Level),
+                RowArrays.Of(lines, l => l.Message),
             },
         }));
 
@@ -239,9 +234,9 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     public async Task<List<Guid>> FindOverdueAsync(int limit)
     {
         await using var command = dataSource.CreateCommand(
-            """
+            $"""
             SELECT id FROM tasks
-            WHERE status = 'running' AND started_at + make_interval(secs => timeout_seconds) < now()
+            WHERE status = '{TaskStatuses.Running}' AND started_at + make_interval(secs => timeout_seconds) < now()
             LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
@@ -254,34 +249,4 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
         return ids;
     }
-
-    private static TaskRecord Read(NpgsqlDataReader r) => new(
-        Id: r.GetGuid(0),
-        UserId: r.GetGuid(1),
-        Title: r.GetString(2),
-        Description: r.IsDBNull(3) ? null : r.GetString(3),
-        TaskType: r.GetString(4),
-        Priority: r.GetInt32(5),
-        EstimatedDuration: r.IsDBNull(6) ? null : r.GetInt32(6),
-        ConfigJson: r.GetString(7),
-        ResultJson: r.IsDBNull(8) ? null : r.GetString(8),
-        ErrorMessage: r.IsDBNull(9) ? null : r.GetString(9),
-        Status: r.GetString(10),
-        Progress: r.GetDouble(11),
-        GpuServerId: r.IsDBNull(12) ? null : r.GetGuid(12),
-        Attempt: r.GetInt32(13),
-        LostRuns: r.GetInt32(14),
-        HoldKey: r.GetString(15),
-        HoldAmount: r.GetDecimal(16),
-        Price: r.GetDecimal(17),
-        Cost: r.GetDecimal(18),
-        TimeoutSeconds: r.GetInt32(19),
-        IdempotencyKey: r.IsDBNull(20) ? null : r.GetString(20),
-        AssignedAt: r.IsDBNull(21) ? null : r.GetDateTime(21),
-        StartedAt: r.IsDBNull(22) ? null : r.GetDateTime(22),
-        CompletedAt: r.IsDBNull(23) ? null : r.GetDateTime(23),
-        CreatedAt: r.GetDateTime(24),
-        UpdatedAt: r.GetDateTime(25),
-        DeletedAt: r.IsDBNull(26) ? null : r.GetDateTime(26),
-        Version: r.GetInt64(27));
 }

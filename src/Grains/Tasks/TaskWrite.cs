@@ -2,21 +2,6 @@ using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.Grains.Tasks;
 
-/// <summary>What happens to a task's queue row in the same statement as its write.</summary>
-public enum QueueChange
-{
-    None,
-
-    /// <summary>Into the queue, behind the tasks of its priority.</summary>
-    Enqueue,
-
-    /// <summary>Into the queue ahead of everything (a run lost with its server).</summary>
-    EnqueueFront,
-
-    /// <summary>Out of the queue (assigned, cancelled).</summary>
-    Remove,
-}
-
 /// <summary>
 /// One write of a task's row: <paramref name="Next"/> replaces the row at <paramref name="ExpectedVersion"/> (0: a new
 /// row), with its queue change and a lifecycle line for its log, all in one statement.

@@ -50,26 +50,19 @@ public sealed class ConfigPropagationTests(TwoSiloSystemFixture system)
     }
 
     /// <summary>Submits (a free task type) until the answer has <paramref name="status"/>; at most 5 s.</summary>
-    private static async Task<ApiCall> UntilAsync(OwlApiClient api, TestUser user, HttpStatusCode status)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var call = await api.PostAsync("/api/tasks", new { title = "probe", task_type = "test" }, user.Token);
-            if (call.Status == HttpStatusCode.Created)
+    private static Task<ApiCall> UntilAsync(OwlApiClient api, TestUser user, HttpStatusCode status)
+        => Poll.UntilAsync(
+            async () =>
             {
-                await api.PostAsync($"/api/tasks/{call.Data["id"]!.GetValue<string>()}/cancel", null, user.Token);
-            }
+                var call = await api.PostAsync("/api/tasks", new { title = "probe", task_type = "test" }, user.Token);
+                if (call.Status == HttpStatusCode.Created)
+                {
+                    await api.PostAsync($"/api/tasks/{call.Data["id"]!.GetValue<string>()}/cancel", null, user.Token);
+                }
 
-            if (call.Status == status)
-            {
                 return call;
-            }
-
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(5), "still " + call);
-            await Task.Delay(20);
-        }
-    }
+            },
+            call => call.Status == status, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(20), call => "still " + call);
 
     private static async Task<string> WaitForLoginAsync(OwlApiClient api, OwlProcess process)
     {

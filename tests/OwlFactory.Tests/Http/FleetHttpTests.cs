@@ -267,16 +267,17 @@ public sealed class FleetHttpTests(SystemFixture system) : IDisposable
             Assert.Fail($"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         }
 
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-
         await _api.PostAsync("/api/agent/heartbeat", Heartbeat(cpu: 77.7), token);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        string? line;
         var sawBeat = false;
-        while (!sawBeat && (line = await reader.ReadLineAsync(timeout.Token)) is not null)
+        await foreach (var data in ServerSentEvents.DataAsync(response, timeout.Token))
         {
-            sawBeat = line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("\"cpu_usage\":77.7", StringComparison.Ordinal);
+            if (data.Contains("\"cpu_usage\":77.7", StringComparison.Ordinal))
+            {
+                sawBeat = true;
+                break;
+            }
         }
 
         Assert.True(sawBeat);

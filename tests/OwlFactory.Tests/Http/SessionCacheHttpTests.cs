@@ -81,12 +81,8 @@ public sealed class SessionCacheHttpTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await _a.PostAsync("/api/recharge/redeem", new { code }, user.Token)).Status);
 
         Assert.Equal(12.34m, await BalanceAsync(_a, user.Token));
-        var deadline = Stopwatch.StartNew();
-        while (await BalanceAsync(_b, user.Token) != 12.34m)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(1), "the other host still shows the old balance");
-            await Task.Delay(10);
-        }
+        await Poll.UntilAsync(() => BalanceAsync(_b, user.Token), balance => balance == 12.34m, TimeSpan.FromSeconds(1),
+            TimeSpan.FromMilliseconds(10), _ => "the other host still shows the old balance");
     }
 
     [Fact]
@@ -122,15 +118,9 @@ public sealed class SessionCacheHttpTests(SystemFixture system) : IAsyncLifetime
     private static async Task<int> TotalTasksAsync(OwlApiClient api, string token)
         => (await api.GetAsync("/api/users/me", token)).Data["total_tasks"]!.GetValue<int>();
 
-    private static async Task UntilAsync(Func<Task<int>> read, int expected)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (await read() != expected)
-        {
-            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(1), $"still not {expected} after a second");
-            await Task.Delay(10);
-        }
-    }
+    private static Task<int> UntilAsync(Func<Task<int>> read, int expected)
+        => Poll.UntilAsync(read, value => value == expected, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(10),
+            _ => $"still not {expected} after a second");
 
     private static async Task<HttpStatusCode?> TryGetAsync(OwlApiClient api, string path)
     {

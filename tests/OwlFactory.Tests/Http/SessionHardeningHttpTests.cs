@@ -81,11 +81,8 @@ public sealed partial class SessionHardeningHttpTests(SystemFixture system) : ID
         Assert.Equal(HttpStatusCode.Unauthorized, call.Status);
         Assert.Equal("INVALID_CREDENTIALS", call.ErrorCode);
         // The scrape answer is cached for a moment; wait for the count to move.
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (await RefusedAsync("forged") < before + 1 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
-        }
+        await Poll.UntilAsync(() => RefusedAsync("forged"), refused => refused >= before + 1, TimeSpan.FromSeconds(5),
+            TimeSpan.FromMilliseconds(200), refused => $"the forged count is still {refused}, was {before}");
 
         Assert.Equal(before + 1, await RefusedAsync("forged"));
         Assert.Equal(unknownBefore, await RefusedAsync("unknown"));

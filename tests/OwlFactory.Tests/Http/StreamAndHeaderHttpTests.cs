@@ -30,14 +30,15 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
         using var http = new HttpClient { BaseAddress = system.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         using var response = await OpenAsync(http, "/api/gpu/cluster/stream", user.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        Assert.NotNull(await reader.ReadLineAsync());
+        using var timeout = new CancellationTokenSource();
+        await using var events = ServerSentEvents.DataAsync(response, timeout.Token).GetAsyncEnumerator();
+        Assert.True(await events.MoveNextAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await _api.PutAsync($"/api/admin/users/{user.Id}", new { is_active = false }, await AdminTokenAsync())).Status);
         var clock = Stopwatch.StartNew();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (await reader.ReadLineAsync(timeout.Token) is not null)
+        timeout.CancelAfter(TimeSpan.FromSeconds(15));
+        while (await events.MoveNextAsync())
         {
             // Events sent before the check noticed are fine; the stream must end.
         }
@@ -65,15 +66,14 @@ public sealed class StreamAndHeaderHttpTests(SystemFixture system) : IDisposable
 
             open[0].Dispose();
             open.RemoveAt(0);
-            var deadline = Stopwatch.StartNew();
-            HttpStatusCode again;
-            do
-            {
-                using var retry = await OpenAsync(http, "/api/gpu/cluster/stream", user.Token);
-                again = retry.StatusCode;
-                await Task.Delay(100);
-            }
-            while (again != HttpStatusCode.OK && deadline.Elapsed < TimeSpan.FromSeconds(10));
+            var again = await Poll.UntilAsync(
+                async () =>
+                {
+                    using var retry = await OpenAsync(http, "/api/gpu/cluster/stream", user.Token);
+                    return retry.StatusCode;
+                },
+                status => status == HttpStatusCode.OK, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+                status => $"a freed stream slot is still refused: {status}");
 
             Assert.Equal(HttpStatusCode.OK, again);
         }

@@ -489,7 +489,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/tasks/{id}/events");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var reading = ReadEventsAsync(response, task => task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled");
+        var reading = ServerSentEvents.ReadJsonAsync(response, task => task["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled");
 
         Assert.Equal([id], await agent.WaitForAssignmentsAsync());
         await agent.StartAsync(id);
@@ -517,7 +517,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/logs/tasks/{id}?follow=true");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        var following = ReadEventsAsync(response);
+        var following = ServerSentEvents.ReadJsonAsync(response);
         await agent.LogsAsync(id, "four");
         await agent.CompleteAsync(id);
 
@@ -532,27 +532,6 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
         Assert.Equal(["one", "two", "three", "four"], agentLines);
         Assert.Equal(all, followed.Select(l => l["message"]!.GetValue<string>()));
         Assert.StartsWith("completed", all[^1], StringComparison.Ordinal);
-    }
-
-    /// <summary>The data of each Server-Sent Event, until the stream ends or an event is the <paramref name="last"/> one.</summary>
-    private static async Task<List<JsonNode>> ReadEventsAsync(HttpResponseMessage response, Func<JsonNode, bool>? last = null)
-    {
-        var events = new List<JsonNode>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal))
-            {
-                var data = JsonNode.Parse(line["data: ".Length..])!;
-                events.Add(data);
-                if (last?.Invoke(data) == true)
-                {
-                    break;
-                }
-            }
-        }
-
-        return events;
     }
 
     private async Task<TestUser> FundedUserAsync(decimal balance)
@@ -578,8 +557,7 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
     {
         var put = await _api.PutAsync("/api/admin/config", change, _admin);
         Assert.True(put.Status == HttpStatusCode.OK, put.ToString());
-        // Every silo's copy follows the config grain by a long poll; give it a moment.
-        await Task.Delay(300);
+        await system.WaitForConfigAsync(put.Data["version"]!.GetValue<long>());
     }
 
     /// <summary>
@@ -604,21 +582,12 @@ public sealed class TaskHttpTests(SystemFixture system) : IAsyncLifetime
     }
 
     /// <summary>The agent sends log lines in batches, possibly after its complete; waits for <paramref name="line"/>.</summary>
-    private async Task<List<string>> WaitForLogAsync(TestUser user, string id, string line)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var log = (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200", user.Token)).Data["items"]!.AsArray()
-                .Select(l => l!["message"]!.GetValue<string>()).ToList();
-            if (log.Contains(line) || DateTime.UtcNow > deadline)
-            {
-                return log;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private Task<List<string>> WaitForLogAsync(TestUser user, string id, string line)
+        => Poll.UntilAsync(
+            async () => (await _api.GetAsync($"/api/logs/tasks/{id}?limit=200", user.Token)).Data["items"]!.AsArray()
+                .Select(l => l!["message"]!.GetValue<string>()).ToList(),
+            log => log.Contains(line), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100),
+            log => $"no '{line}' in the log: {string.Join(" | ", log)}");
 
     private async Task CancelAllAsync(TestUser user)
     {

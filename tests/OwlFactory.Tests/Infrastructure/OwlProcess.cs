@@ -21,6 +21,9 @@ public sealed class OwlProcess : IDisposable
     /// <summary>The last lines the process printed, for failure messages.</summary>
     public string RecentOutput => string.Join(Environment.NewLine, _output.TakeLast(150));
 
+    /// <summary>Whether one of the last 500 lines the process printed satisfies <paramref name="line"/>.</summary>
+    public bool Printed(Func<string, bool> line) => _output.Any(line);
+
     public static OwlProcess Start(string project, string name, IDictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("dotnet", BuildOutput(project))

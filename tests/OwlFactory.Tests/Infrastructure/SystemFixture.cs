@@ -50,6 +50,7 @@ public class SystemFixture : IAsyncLifetime
                 var config = await api.PutAsync("/api/admin/config", new { heartbeat_timeout_seconds = 3 }, admin);
                 if (config.Status == HttpStatusCode.OK)
                 {
+                    await WaitForConfigAsync(config.Data["version"]!.GetValue<long>());
                     return;
                 }
             }
@@ -80,6 +81,26 @@ public class SystemFixture : IAsyncLifetime
         {
             await TestDatabase.EnsureMigratedAsync();
         }
+    }
+
+    /// <summary>
+    /// Waits until every silo has applied config <paramref name="version"/> or a later one: each silo's copy follows the
+    /// config grain by a long poll, and logs each version it applies.
+    /// </summary>
+    public Task WaitForConfigAsync(long version)
+        => Poll.UntilAsync(
+            () => Task.FromResult(_silos.Count(s => s.Printed(line => AppliedConfigVersion(line) >= version))),
+            applied => applied == _silos.Count, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(20),
+            applied => $"{applied} of {_silos.Count} silos applied config version {version}" + Environment.NewLine + Diagnostics());
+
+    /// <summary>The version in SystemConfigCache's "Applied system config version N" line; -1 for any other line.</summary>
+    private static long AppliedConfigVersion(string line)
+    {
+        const string applied = "Applied system config version ";
+        var at = line.IndexOf(applied, StringComparison.Ordinal);
+        return at >= 0 && long.TryParse(line.AsSpan(at + applied.Length).Trim(), System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : -1;
     }
 
     /// <summary>An HTTP client that looks like its own client to the per-client rate limits (a forwarded address from a trusted local proxy).</summary>
