@@ -2,7 +2,10 @@ using OwlFactory.GrainInterfaces.Throttling;
 
 namespace OwlFactory.ApiHost.Throttling;
 
-/// <summary>A place taken in a throttle: end it once with the outcome (a failure is counted, a success is not).</summary>
+/// <summary>
+/// A place taken in a throttle: end it once with the outcome. A failure is counted before the answer leaves; a success
+/// only frees the place, by a message not waited for.
+/// </summary>
 public sealed class ThrottledAttempt(IThrottleGrain grain, int windowSeconds)
 {
     private bool _ended;
@@ -15,6 +18,6 @@ public sealed class ThrottledAttempt(IThrottleGrain grain, int windowSeconds)
         }
 
         _ended = true;
-        return grain.EndAttemptAsync(failed, windowSeconds);
+        return failed ? grain.EndAttemptAsync(failed: true, windowSeconds) : grain.ReleaseAttemptAsync();
     }
 }

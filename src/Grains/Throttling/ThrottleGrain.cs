@@ -27,13 +27,15 @@ public sealed class ThrottleGrain(
         return Task.FromResult(true);
     }
 
+    public Task ReleaseAttemptAsync()
+    {
+        FreeInFlight();
+        return Task.CompletedTask;
+    }
+
     public async Task EndAttemptAsync(bool failed, int windowSeconds)
     {
-        if (_inFlight.Count > 0)
-        {
-            _inFlight.RemoveAt(0);
-        }
-
+        FreeInFlight();
         if (!failed)
         {
             return;
@@ -60,6 +62,14 @@ public sealed class ThrottleGrain(
 
         _events.Enqueue(now);
         return Task.FromResult(true);
+    }
+
+    private void FreeInFlight()
+    {
+        if (_inFlight.Count > 0)
+        {
+            _inFlight.RemoveAt(0);
+        }
     }
 
     private void TrimFailures(DateTime now, int windowSeconds)

@@ -44,6 +44,25 @@ public sealed class ThrottleGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task ReleaseAttemptAsync_FreesItsPlace_AndIsNeverCountedAsAFailure()
+    {
+        var grain = fixture.Grains.GetGrain<IThrottleGrain>($"test:{Guid.NewGuid()}");
+        Assert.True(await grain.TryBeginAttemptAsync(1, 60));
+        Assert.False(await grain.TryBeginAttemptAsync(1, 60));
+
+        // One-way: the place is free once the message is processed, not when the call returns.
+        await grain.ReleaseAttemptAsync();
+        await BeginWithinAsync(grain);
+        await grain.ReleaseAttemptAsync();
+
+        await BeginWithinAsync(grain);
+    }
+
+    private static Task<bool> BeginWithinAsync(IThrottleGrain grain)
+        => Poll.UntilAsync(() => grain.TryBeginAttemptAsync(1, 60), begun => begun, TimeSpan.FromSeconds(5),
+            TimeSpan.FromMilliseconds(20), _ => "the released place was not freed");
+
+    [Fact]
     public async Task Failures_AfterEveryGrainIsDeactivated_AreStillCounted()
     {
         var grain = fixture.Grains.GetGrain<IThrottleGrain>($"test:{Guid.NewGuid()}");
