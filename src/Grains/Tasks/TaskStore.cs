@@ -131,30 +131,34 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// </summary>
     public static BatchRow Row(TaskWrite write) => BatchRow.Of(write.ExpectedVersion == 0 ? Insert : Update, write);
 
-    // The batch's task writes as arrays, one element per write: the row's columns at its new version, then the version
-    // it replaces, its queue change and its log line.
-    private const string WritesSql =
-        """
-        WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[],
-                $8::text[], $9::text[], $10::text[], $11::text[], $12::float8[], $13::uuid[], $14::int[], $15::int[], $16::text[],
-                $17::numeric[], $18::numeric[], $19::numeric[], $20::int[], $21::text[], $22::timestamptz[], $23::timestamptz[],
-                $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::timestamptz[], $28::bigint[], $29::bigint[],
-                $30::int[], $31::text[])
-            AS v(id, user_id, title, description, task_type, priority, estimated_duration, config, result, error_message, status,
-                 progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key,
-                 assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version, expected_version, queue, log_line))
-        """;
+    // The batch's task writes go as arrays, one element per write: the row's id, the columns it was submitted with
+    // (an insert only: no later write changes them), the columns a task's life changes, then the write's own: the
+    // version it replaces, its queue change and its log line.
+    private const string SubmittedColumns =
+        "user_id, title, description, task_type, priority, estimated_duration, config, idempotency_key, created_at";
 
-    private const string ValuesFromV =
-        "v.id, v.user_id, v.title, v.description, v.task_type, v.priority, v.estimated_duration, v.config::jsonb, v.result::jsonb, " +
-        "v.error_message, v.status, v.progress, v.gpu_server_id, v.attempt, v.lost_runs, v.hold_key, v.hold_amount, v.price, v.cost, " +
-        "v.timeout_seconds, v.idempotency_key, v.assigned_at, v.started_at, v.completed_at, v.created_at, v.updated_at, v.deleted_at, v.version";
+    private const string ChangingColumns =
+        "result, error_message, status, progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, " +
+        "timeout_seconds, assigned_at, started_at, completed_at, updated_at, deleted_at, version";
+
+    private const string WriteColumns = "expected_version, queue, log_line";
+
+    private static readonly string[] SubmittedTypes = ["uuid", "text", "text", "text", "int", "int", "text", "text", "timestamptz"];
+
+    private static readonly string[] ChangingTypes =
+        ["text", "text", "text", "float8", "uuid", "int", "int", "text", "numeric", "numeric", "numeric", "int",
+         "timestamptz", "timestamptz", "timestamptz", "timestamptz", "timestamptz", "bigint"];
+
+    private static readonly string[] WriteTypes = ["bigint", "int", "text"];
+
+    private static readonly string ChangingValues =
+        "v.result::jsonb, " + string.Join(", ", ChangingColumns.Split(", ").Skip(1).Select(c => "v." + c));
 
     // What follows the write of the rows (t): each written task's queue change and log line.
     private static readonly string QueueAndLogSql =
         $"""
         , q AS (INSERT INTO task_queue (task_id, task_type, priority, front, enqueued_at)
-                SELECT v.id, v.task_type, v.priority, v.queue = {(int)QueueChange.EnqueueFront}, v.updated_at
+                SELECT v.id, t.task_type, t.priority, v.queue = {(int)QueueChange.EnqueueFront}, v.updated_at
                 FROM t JOIN v ON v.id = t.id WHERE v.queue IN ({(int)QueueChange.Enqueue}, {(int)QueueChange.EnqueueFront})
                 ON CONFLICT (task_id) DO UPDATE SET front = EXCLUDED.front, enqueued_at = EXCLUDED.enqueued_at,
                                                      claimed_by = NULL, claimed_at = NULL)
@@ -165,18 +169,53 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     private static readonly RowStatement<TaskWrite> Insert = new(
         WriteRanks.NewTasks,
-        $"{WritesSql}, t AS (INSERT INTO tasks ({TaskRows.Columns}) SELECT {ValuesFromV} FROM v RETURNING id) {QueueAndLogSql}",
-        BindWrites, "SELECT count(*) FROM t", StaleMessage);
+        $"""
+        WITH v AS (SELECT * FROM unnest({Arrays(["uuid"], SubmittedTypes, ChangingTypes, WriteTypes)})
+            AS v(id, {SubmittedColumns}, {ChangingColumns}, {WriteColumns})),
+        t AS (INSERT INTO tasks (id, {SubmittedColumns}, {ChangingColumns})
+              SELECT v.id, v.user_id, v.title, v.description, v.task_type, v.priority, v.estimated_duration, v.config::jsonb,
+                     v.idempotency_key, v.created_at, {ChangingValues}
+              FROM v RETURNING id, task_type, priority)
+        {QueueAndLogSql}
+        """,
+        (p, writes) =>
+        {
+            var rows = Written(writes);
+            p.Add(RowArrays.Of(rows, t => t.Id));
+            p.Add(RowArrays.Of(rows, t => t.UserId));
+            p.Add(RowArrays.Of(rows, t => t.Title));
+            p.Add(RowArrays.Of(rows, t => t.Description));
+            p.Add(RowArrays.Of(rows, t => t.TaskType));
+            p.Add(RowArrays.Of(rows, t => t.Priority));
+            p.Add(RowArrays.Of(rows, t => t.EstimatedDuration));
+            p.Add(RowArrays.Of(rows, t => t.ConfigJson));
+            p.Add(RowArrays.Of(rows, t => t.IdempotencyKey));
+            p.Add(RowArrays.Timestamps(rows, t => t.CreatedAt));
+            AddChanging(p, rows, writes);
+        },
+        "SELECT count(*) FROM t", StaleMessage);
 
     private static readonly RowStatement<TaskWrite> Update = new(
         WriteRanks.TaskUpdates,
-        $"{WritesSql}, t AS (UPDATE tasks SET ({TaskRows.Columns}) = ({ValuesFromV}) FROM v WHERE tasks.id = v.id AND tasks.version = v.expected_version " +
-        $"RETURNING tasks.id) {QueueAndLogSql}",
-        BindWrites, "SELECT count(*) FROM t", StaleMessage);
+        $"""
+        WITH v AS (SELECT * FROM unnest({Arrays(["uuid"], ChangingTypes, WriteTypes)}) AS v(id, {ChangingColumns}, {WriteColumns})),
+        t AS (UPDATE tasks SET ({ChangingColumns}) = ({ChangingValues})
+              FROM v WHERE tasks.id = v.id AND tasks.version = v.expected_version RETURNING tasks.id, tasks.task_type, tasks.priority)
+        {QueueAndLogSql}
+        """,
+        (p, writes) =>
+        {
+            var rows = Written(writes);
+            p.Add(RowArrays.Of(rows, t => t.Id));
+            AddChanging(p, rows, writes);
+        },
+        "SELECT count(*) FROM t", StaleMessage);
 
-    private static string StaleMessage(TaskWrite write) => $"tasks row {write.Next.Id} is no longer at version {write.ExpectedVersion}";
+    /// <summary><c>$1::uuid[], $2::text[], …</c>: one array parameter of each type, numbered in order.</summary>
+    private static string Arrays(params string[][] types)
+        => string.Join(", ", types.SelectMany(t => t).Select((type, i) => $"${i + 1}::{type}[]"));
 
-    private static void BindWrites(NpgsqlParameterCollection p, IReadOnlyList<TaskWrite> writes)
+    private static TaskRecord[] Written(IReadOnlyList<TaskWrite> writes)
     {
         var rows = new TaskRecord[writes.Count];
         for (var i = 0; i < rows.Length; i++)
@@ -184,14 +223,12 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
             rows[i] = writes[i].Written;
         }
 
-        p.Add(RowArrays.Of(rows, t => t.Id));
-        p.Add(RowArrays.Of(rows, t => t.UserId));
-        p.Add(RowArrays.Of(rows, t => t.Title));
-        p.Add(RowArrays.Of(rows, t => t.Description));
-        p.Add(RowArrays.Of(rows, t => t.TaskType));
-        p.Add(RowArrays.Of(rows, t => t.Priority));
-        p.Add(RowArrays.Of(rows, t => t.EstimatedDuration));
-        p.Add(RowArrays.Of(rows, t => t.ConfigJson));
+        return rows;
+    }
+
+    /// <summary>The <see cref="ChangingColumns"/> of the rows, then the <see cref="WriteColumns"/> of the writes.</summary>
+    private static void AddChanging(NpgsqlParameterCollection p, TaskRecord[] rows, IReadOnlyList<TaskWrite> writes)
+    {
         p.Add(RowArrays.Of(rows, t => t.ResultJson));
         p.Add(RowArrays.Of(rows, t => t.ErrorMessage));
         p.Add(RowArrays.Of(rows, t => t.Status));
@@ -204,11 +241,9 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         p.Add(RowArrays.Of(rows, t => t.Price));
         p.Add(RowArrays.Of(rows, t => t.Cost));
         p.Add(RowArrays.Of(rows, t => t.TimeoutSeconds));
-        p.Add(RowArrays.Of(rows, t => t.IdempotencyKey));
         p.Add(RowArrays.Timestamps(rows, t => t.AssignedAt));
         p.Add(RowArrays.Timestamps(rows, t => t.StartedAt));
         p.Add(RowArrays.Timestamps(rows, t => t.CompletedAt));
-        p.Add(RowArrays.Timestamps(rows, t => t.CreatedAt));
         p.Add(RowArrays.Timestamps(rows, t => t.UpdatedAt));
         p.Add(RowArrays.Timestamps(rows, t => t.DeletedAt));
         p.Add(RowArrays.Of(rows, t => t.Version));
@@ -216,6 +251,8 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         p.Add(RowArrays.Of(writes, w => (int)w.Queue));
         p.Add(RowArrays.Of(writes, w => w.LogLine));
     }
+
+    private static string StaleMessage(TaskWrite write) => $"tasks row {write.Next.Id} is no longer at version {write.ExpectedVersion}";
 
     /// <summary>Appends an agent's lines to the task's log, in order.</summary>
     public Task AppendLogsAsync(Guid taskId, IReadOnlyList<TaskLogLine> lines)
