@@ -150,7 +150,8 @@ public sealed partial class WriteBatcher : IAsyncDisposable
             // The hints go in a second transaction of the same round trip (an error barrier is a Sync: the writes above
             // commit on their own first), committed without waiting for its flush. A NOTIFY holds a database-wide lock
             // from its commit's start to its end; in the writes' transaction that span includes their fsync, so every
-            // batch that notified committed one after another.
+            // batch that notified committed one after another. Should the writes fail, their hints still go out: a
+            // listener re-checks and finds nothing new, and the operations re-run alone announce again.
             if (batch.BatchCommands.Count > 0)
             {
                 batch.BatchCommands[^1].AppendErrorBarrier = true;
