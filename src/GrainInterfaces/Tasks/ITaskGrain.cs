@@ -34,13 +34,9 @@ public interface ITaskGrain : IGrainWithGuidKey
     [NotIdempotent, Alias("Delete")]
     Task<TaskResult> DeleteAsync();
 
-    /// <summary>
-    /// A server claimed the task from the queue; null when the task is no longer the server's to take.
-    /// <paramref name="claimed"/>: the row as the claim read it, which an activation takes instead of reading it again
-    /// (a row that went stale meanwhile fails the assignment's version guard, and the next call reads the row afresh).
-    /// </summary>
-    [Alias("AssignClaimed")]
-    Task<AgentAssignment?> AssignAsync(Guid serverId, TaskRecord? claimed = null);
+    /// <summary>A server claimed the task from the queue; null when the task is no longer the server's to take.</summary>
+    [Alias("Assign")]
+    Task<AgentAssignment?> AssignAsync(Guid serverId);
 
     [Alias("AgentStart")]
     Task<TaskOutcome> AgentStartAsync(Guid serverId);

@@ -15,9 +15,6 @@ public static class TaskRows
         "progress, gpu_server_id, attempt, lost_runs, hold_key, hold_amount, price, cost, timeout_seconds, idempotency_key, " +
         "assigned_at, started_at, completed_at, created_at, updated_at, deleted_at, version";
 
-    /// <summary>The columns of <see cref="TaskRecord"/> of the <c>tasks</c> rows named <paramref name="alias"/>, in <see cref="Read"/>'s order.</summary>
-    public static string Of(string alias) => string.Join(", ", Columns.Split(", ").Select(c => $"{alias}.{c}"));
-
     /// <summary>The row under the reader, selected as <see cref="Columns"/>.</summary>
     public static TaskRecord Read(DbDataReader r) => new(
         Id: r.GetGuid(0),

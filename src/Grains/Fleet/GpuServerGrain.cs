@@ -281,7 +281,7 @@ public sealed partial class GpuServerGrain(
                 return;
             }
 
-            var assignments = await Task.WhenAll(claimed.Select(AssignAsync));
+            var assignments = await Task.WhenAll(claimed.Select(id => GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id)));
             foreach (var assignment in assignments)
             {
                 if (assignment is not null)
@@ -302,23 +302,6 @@ public sealed partial class GpuServerGrain(
         finally
         {
             _claiming = false;
-        }
-    }
-
-    /// <summary>
-    /// Takes one claimed task from its grain, handing it the row the claim read. A task that fails to be taken stays
-    /// claimed: its claim lapses and the queue offers it again (see TaskStore.ClaimAsync); the others go ahead.
-    /// </summary>
-    private async Task<AgentAssignment?> AssignAsync(TaskRecord claimed)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<ITaskGrain>(claimed.Id).AssignAsync(Id, claimed);
-        }
-        catch (Exception e)
-        {
-            LogAssignFailed(claimed.Id, Id, e.Message);
-            return null;
         }
     }
 
@@ -512,9 +495,6 @@ public sealed partial class GpuServerGrain(
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Warning, Message = "GPU server {ServerId} is lost: {Count} task(s) sent back to the queue")]
     private partial void LogTasksRequeued(Guid serverId, int count);
-
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Task {TaskId} claimed by GPU server {ServerId} could not be assigned: {Reason}")]
-    private partial void LogAssignFailed(Guid taskId, Guid serverId, string reason);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "GPU server {ServerId} is suspect: no heartbeat for {Seconds} s")]
     private partial void LogSuspect(Guid serverId, int seconds);

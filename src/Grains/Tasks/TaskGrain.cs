@@ -16,7 +16,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
     private static readonly TimeSpan ProgressWriteInterval = TimeSpan.FromSeconds(2);
 
     private TaskRecord? _task;
-    private Task? _loading;
     private IGrainTimer? _timeout;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private double _liveProgress;
@@ -24,15 +23,22 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     private IUserGrain Owner => GrainFactory.GetGrain<IUserGrain>(_task!.UserId);
 
-    public async Task<TaskView?> GetAsync()
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        await LoadedAsync();
-        return Live();
+        _task = await store.LoadAsync(this.GetPrimaryKey());
+        if (_task is { DeletedAt: not null })
+        {
+            _task = null;
+        }
+
+        _liveProgress = _task?.Progress ?? 0;
+        ArmTimeout();
     }
+
+    public Task<TaskView?> GetAsync() => Task.FromResult(Live());
 
     public async Task<TaskView?> WaitForChangeAsync(TaskView known, TimeSpan wait)
     {
-        await LoadedAsync();
         if (Live() is { } live && live.SameAs(known))
         {
             await Task.WhenAny(_changed.Task, Task.Delay(wait, clock));
@@ -43,7 +49,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskResult> CancelAsync()
     {
-        await LoadedAsync();
         if (_task is null)
         {
             return TaskResult.Of(TaskOutcome.NotFound);
@@ -61,7 +66,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskResult> RetryAsync()
     {
-        await LoadedAsync();
         if (_task is null)
         {
             return TaskResult.Of(TaskOutcome.NotFound);
@@ -100,7 +104,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskResult> DeleteAsync()
     {
-        await LoadedAsync();
         if (_task is null)
         {
             return TaskResult.Of(TaskOutcome.NotFound);
@@ -120,9 +123,8 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         return TaskResult.Of(TaskOutcome.Ok);
     }
 
-    public async Task<AgentAssignment?> AssignAsync(Guid serverId, TaskRecord? claimed = null)
+    public async Task<AgentAssignment?> AssignAsync(Guid serverId)
     {
-        await LoadedAsync(claimed);
         if (_task is not { Status: TaskStatuses.Pending })
         {
             return null;
@@ -141,7 +143,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskOutcome> AgentStartAsync(Guid serverId)
     {
-        await LoadedAsync();
         if (_task is null || _task.GpuServerId != serverId)
         {
             return TaskOutcome.NotFound;
@@ -166,7 +167,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskOutcome> AgentProgressAsync(Guid serverId, double progress)
     {
-        await LoadedAsync();
         if (CheckRunningOn(serverId) is { } refusal)
         {
             return refusal;
@@ -195,7 +195,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskOutcome> AgentLogsAsync(Guid serverId, IReadOnlyList<TaskLogLine> lines)
     {
-        await LoadedAsync();
         if (_task is null || _task.GpuServerId != serverId)
         {
             return TaskOutcome.NotFound;
@@ -211,7 +210,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskOutcome> AgentCompleteAsync(Guid serverId, string? resultJson)
     {
-        await LoadedAsync();
         if (_task is { Status: TaskStatuses.Completed } && _task.GpuServerId == serverId)
         {
             return TaskOutcome.Ok;
@@ -228,7 +226,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task<TaskOutcome> AgentFailAsync(Guid serverId, string errorMessage)
     {
-        await LoadedAsync();
         if (_task is { Status: TaskStatuses.Failed } && _task.GpuServerId == serverId)
         {
             return TaskOutcome.Ok;
@@ -252,7 +249,6 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
 
     public async Task ServerLostAsync(Guid serverId)
     {
-        await LoadedAsync();
         if (_task is not { IsActive: true } || _task.GpuServerId != serverId)
         {
             return;
@@ -285,39 +281,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         LogRequeued(_task.Id, serverId, lost);
     }
 
-    public async Task CheckAsync()
-    {
-        await LoadedAsync();
-        await EnforceTimeoutAsync();
-    }
-
-    /// <summary>
-    /// The task's row, read by the activation's first call, or taken from <paramref name="claimed"/> (a dispatch hands
-    /// over the row its claim read, saving a round trip). A read that fails drops the activation: the next call reads again.
-    /// </summary>
-    private Task LoadedAsync(TaskRecord? claimed = null)
-        => _loading ??= claimed is not null && claimed.Id == this.GetPrimaryKey() ? Take(claimed) : ReadAsync();
-
-    private async Task ReadAsync()
-    {
-        try
-        {
-            await Take(await store.LoadAsync(this.GetPrimaryKey()));
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
-
-    private Task Take(TaskRecord? row)
-    {
-        _task = row is { DeletedAt: not null } ? null : row;
-        _liveProgress = _task?.Progress ?? 0;
-        ArmTimeout();
-        return Task.CompletedTask;
-    }
+    public Task CheckAsync() => EnforceTimeoutAsync();
 
     private async Task EnforceTimeoutAsync()
     {

@@ -142,33 +142,4 @@ public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
             "SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'release'", userId));
         await Ledger.AssertConsistentAsync();
     }
-
-    [Fact]
-    public async Task AssignAsync_AClaimedRowThatWentStale_FailsThatAssignmentAndTheNextCallReadsTheRowAfresh()
-    {
-        var userId = await FundedUserAsync(10m);
-        var submitted = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(Submission());
-        var row = await ReadRowAsync(submitted.Task!.Id);
-        var task = fixture.Grains.GetGrain<ITaskGrain>(row.Id);
-        var (stale, server) = (row with { Version = row.Version - 1 }, Guid.NewGuid());
-
-        // The activation takes the row it is handed instead of reading it; its write's version guard catches the difference.
-        await Assert.ThrowsAnyAsync<Exception>(() => task.AssignAsync(Guid.NewGuid(), stale));
-        var assignment = await task.AssignAsync(server);
-
-        Assert.Equal(row.Id, assignment?.TaskId);
-        var assigned = await ReadRowAsync(row.Id);
-        Assert.Equal((server, row.Version + 1), (assigned.GpuServerId!.Value, assigned.Version));
-        Assert.Equal(TaskOutcome.Ok, (await task.CancelAsync()).Outcome);
-        await Ledger.AssertConsistentAsync();
-    }
-
-    private static async Task<TaskRecord> ReadRowAsync(Guid id)
-    {
-        await using var command = TestDatabase.DataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE id = $1");
-        command.Parameters.Add(new Npgsql.NpgsqlParameter<Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync();
-        Assert.True(await reader.ReadAsync());
-        return TaskRows.Read(reader);
-    }
 }
