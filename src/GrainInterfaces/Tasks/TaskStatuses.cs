@@ -9,8 +9,6 @@ public static class TaskStatuses
     public const string Failed = "failed";
     public const string Cancelled = "cancelled";
 
-    public static readonly IReadOnlyList<string> All = [Pending, Running, Completed, Failed, Cancelled];
-
     /// <summary>The active statuses as an SQL list, for <c>status IN …</c>; the <c>tasks</c> table spells them as above.</summary>
     public const string ActiveInSql = "('" + Pending + "', '" + Running + "')";
 
