@@ -2,9 +2,10 @@ using System.Security.Claims;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Metadata;
-using Npgsql;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.Database.Batching;
+using OwlFactory.Database.Logging;
+using OwlFactory.GrainInterfaces;
 
 namespace OwlFactory.ApiHost.Logs;
 
@@ -12,12 +13,14 @@ namespace OwlFactory.ApiHost.Logs;
 /// The audit trail: one <c>user_actions</c> row for every state-changing request (POST, PUT, PATCH, DELETE) and every
 /// login attempt, whatever its outcome. The row is written before the answer leaves, so an action the caller saw
 /// succeed is always in the trail. Agent calls are not user actions and are not recorded here (their effects are in
-/// the task logs).
+/// the task logs). A submit and a redemption hand their row to the grain that commits them (<see cref="Ahead"/>), so it
+/// commits in the same transaction as the action; every other request's row goes in the API host's own batch.
 /// </summary>
 public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
 {
     private const string UserKey = "owl.audit.user";
     private const string DetailsKey = "owl.audit.details";
+    private const string RecordedKey = "owl.audit.recorded";
 
     /// <summary>Names the account an anonymous request acted on (a login, a registration).</summary>
     public static void SetUser(HttpContext http, Guid userId) => http.Items[UserKey] = userId;
@@ -32,6 +35,15 @@ public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
 
         details[key] = value;
     }
+
+    /// <summary>
+    /// The request's row as it reads when the action succeeds with <paramref name="status"/>, for the grain that commits
+    /// the action to write in the same transaction. Once the grain says it wrote it, call <see cref="Recorded"/>.
+    /// </summary>
+    public AuditEntry Ahead(HttpContext http, int status) => Entry(http, status);
+
+    /// <summary>Marks the request's row as written by the grain that committed the action (see <see cref="Ahead"/>).</summary>
+    public static void Recorded(HttpContext http) => http.Items[RecordedKey] = true;
 
     /// <summary>The filter every mutating endpoint of the API runs through.</summary>
     public static EndpointFilterDelegate Filter(EndpointFilterFactoryContext context, EndpointFilterDelegate next)
@@ -56,12 +68,23 @@ public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
                 throw;
             }
 
-            await audit.RecordAsync(http, StatusOf(result));
+            if (!http.Items.ContainsKey(RecordedKey))
+            {
+                await audit.RecordAsync(http, StatusOf(result));
+            }
+
             return result;
         };
     }
 
     private async Task RecordAsync(HttpContext http, int status)
+    {
+        var entry = Entry(http, status);
+        // Group commit with the other requests' records, in one statement: the answer still waits for this row to be durable.
+        await batcher.ExecuteAsync([AuditTrail.Row(entry.UserId, entry.Action, entry.Details, entry.Ip, entry.UserAgent, entry.At)]);
+    }
+
+    private AuditEntry Entry(HttpContext http, int status)
     {
         var details = http.Items[DetailsKey] as Dictionary<string, object?> ?? [];
         details["status"] = status;
@@ -76,33 +99,9 @@ public sealed partial class AuditLog(WriteBatcher batcher, TimeProvider clock)
             userId = sub;
         }
 
-        var action = ActionName(http);
-        var json = JsonSerializer.Serialize(details);
-        var ip = http.Connection.RemoteIpAddress?.ToString();
-        var agent = Truncate(http.Request.Headers.UserAgent.ToString());
-        var at = clock.GetUtcNow().UtcDateTime;
-        // Group commit with the other requests' records, in one statement: the answer still waits for this row to be durable.
-        await batcher.ExecuteAsync([BatchRow.Of(Actions, new AuditRecord(userId, action, json, ip, agent, at))]);
+        return new AuditEntry(userId, ActionName(http), JsonSerializer.Serialize(details), http.Connection.RemoteIpAddress?.ToString(),
+            Truncate(http.Request.Headers.UserAgent.ToString()), clock.GetUtcNow().UtcDateTime);
     }
-
-    private sealed record AuditRecord(Guid? UserId, string Action, string Details, string? Ip, string? UserAgent, DateTime At);
-
-    private static readonly RowStatement<AuditRecord> Actions = new(
-        WriteRanks.Audit,
-        """
-        INSERT INTO user_actions (user_id, action, details, ip_address, user_agent, created_at)
-        SELECT a.user_id, a.action, a.details::jsonb, a.ip, a.user_agent, a.at
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) AS a(user_id, action, details, ip, user_agent, at)
-        """,
-        (p, records) =>
-        {
-            p.Add(RowArrays.Of(records, r => r.UserId));
-            p.Add(RowArrays.Of(records, r => r.Action));
-            p.Add(RowArrays.Of(records, r => r.Details));
-            p.Add(RowArrays.Of(records, r => r.Ip));
-            p.Add(RowArrays.Of(records, r => r.UserAgent));
-            p.Add(RowArrays.Timestamps(records, r => r.At));
-        });
 
     /// <summary>The status an endpoint's result will answer with (a Results&lt;…&gt; union wraps the actual result).</summary>
     private static int StatusOf(object? result)

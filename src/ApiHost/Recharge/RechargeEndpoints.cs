@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Throttling;
 using OwlFactory.GrainInterfaces.Recharge;
 
@@ -37,7 +38,8 @@ public static class RechargeEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<RedeemResponse>>, JsonHttpResult<ApiErrorEnvelope>>> RedeemAsync(
         RedeemRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, ClientThrottle throttle, IdempotencyKeys idempotency, RequestOperation operation, ClaimsPrincipal user)
+        IClusterClient client, ClientThrottle throttle, IdempotencyKeys idempotency, RequestOperation operation, AuditLog audit,
+        HttpContext http, ClaimsPrincipal user)
     {
         if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
@@ -64,7 +66,7 @@ public static class RechargeEndpoints
             {
                 var hash = RechargeCodes.Hash(symbols);
                 result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash))
-                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash, operation));
+                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash, operation), audit.Ahead(http, StatusCodes.Status200OK));
             }
             else
             {
@@ -74,6 +76,11 @@ public static class RechargeEndpoints
         finally
         {
             await attempt.EndAsync(failed: result is { Status: not RedeemStatus.Ok });
+        }
+
+        if (result.Audited)
+        {
+            AuditLog.Recorded(http);
         }
 
         if (result.Status == RedeemStatus.Ok)

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Streaming;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
@@ -35,7 +36,7 @@ public static class TaskEndpoints
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<TaskResponse>>, JsonHttpResult<ApiErrorEnvelope>>> CreateAsync(
         CreateTaskRequest request, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        IClusterClient client, IdempotencyKeys idempotency, RequestOperation operation, ClaimsPrincipal user)
+        IClusterClient client, IdempotencyKeys idempotency, RequestOperation operation, AuditLog audit, HttpContext http, ClaimsPrincipal user)
     {
         if (idempotencyKey is { Length: 0 or > IdempotencyKeys.MaxKeyLength })
         {
@@ -48,8 +49,14 @@ public static class TaskEndpoints
         }
 
         var submission = new TaskSubmission(request.Title!.Trim(), request.Description, request.TaskType!.Trim(), request.Priority,
-            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, operation.Id("submit"));
+            request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, operation.Id("submit"),
+            audit.Ahead(http, StatusCodes.Status201Created));
         var result = await client.GetGrain<IUserGrain>(user.GetUserId()).SubmitTaskAsync(submission);
+        if (result.Audited)
+        {
+            AuditLog.Recorded(http);
+        }
+
         return result.Outcome == TaskOutcome.Ok
             ? ApiResults.Created(TaskResponse.From(result.Task!), "task submitted")
             : Refusal(result);

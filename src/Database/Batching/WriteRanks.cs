@@ -20,6 +20,6 @@ public static class WriteRanks
     /// <summary>Accounts (<c>users</c>) and their ledger entries.</summary>
     public const int Accounts = 30;
 
-    /// <summary>The API's audit trail (<c>user_actions</c>).</summary>
+    /// <summary>The audit trail (<c>user_actions</c>; see <see cref="Logging.AuditTrail"/>).</summary>
     public const int Audit = 90;
 }

@@ -10,10 +10,11 @@ public interface IRechargeCodeGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Redeems the code for <paramref name="userId"/>. Repeating a call with the same <paramref name="operationId"/>
-    /// replays the first answer and finishes a credit that a crash interrupted; it never credits twice.
+    /// replays the first answer and finishes a credit that a crash interrupted; it never credits twice. A new use commits
+    /// <paramref name="audit"/> with it.
     /// </summary>
     [Alias("Redeem")]
-    Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId);
+    Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null);
 
     /// <summary>Stops the code from being redeemed again; false when there is no such code.</summary>
     [Alias("Disable")]

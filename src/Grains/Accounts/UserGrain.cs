@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Recharge;
@@ -254,7 +255,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             Progress: 0, GpuServerId: null, Attempt: 1, LostRuns: 0, HoldKey: "", HoldAmount: 0m, Price: 0m, Cost: 0m,
             TimeoutSeconds: 0, IdempotencyKey: submission.StoredKey, AssignedAt: null, StartedAt: null,
             CompletedAt: null, CreatedAt: now, UpdatedAt: now, DeletedAt: null, Version: 0);
-        var reservation = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued", isNewTask: true);
+        var reservation = await ReserveAsync(draft, expectedVersion: 0, "submitted; queued", isNewTask: true, submission.Audit);
         if (reservation.Written is { } written && submission.StoredKey is { } stored)
         {
             RememberSubmitted(stored, written);
@@ -360,7 +361,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
     /// The rules of a submit and a retry, then the hold and the task's write in one transaction. The grain's memory
     /// changes at once after the commit (no await between), so a session read never sees half of it.
     /// </summary>
-    private async Task<TaskReservation> ReserveAsync(TaskRecord next, long expectedVersion, string logLine, bool isNewTask)
+    private async Task<TaskReservation> ReserveAsync(TaskRecord next, long expectedVersion, string logLine, bool isNewTask, AuditEntry? audit = null)
     {
         var user = _state!;
         var live = config.Current;
@@ -401,7 +402,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
                 string.Create(CultureInfo.InvariantCulture, $"held for task {task.Id} (attempt {task.Attempt}): {price:0.00##}/min for up to {live.DefaultTaskTimeout} s"),
                 null, next.UpdatedAt)]
             : [];
-        var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine)));
+        var written = await this.WriteOrReloadAsync(() => store.ApplyWithTaskAsync(Id, updated, entries, new TaskWrite(task, expectedVersion, QueueChange.Enqueue, logLine), audit));
         _active.Queued(task.Id);
         if (isNewTask)
         {
@@ -418,7 +419,7 @@ public sealed class UserGrain(UserStore store, TaskStore tasks, SystemConfigCach
             await store.AnnounceAsync(Id, user.Version);
         }
 
-        return new TaskReservation(TaskResult.Of(TaskOutcome.Ok, written.ToView()), written);
+        return new TaskReservation(new TaskResult(TaskOutcome.Ok, written.ToView(), Audited: audit is not null), written);
     }
 
     private async Task<UserWriteOutcome> WriteAsync(UserState next)

@@ -1,7 +1,9 @@
 using Npgsql;
 using NpgsqlTypes;
 using OwlFactory.Database.Batching;
+using OwlFactory.Database.Logging;
 using OwlFactory.Database.Notifications;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
 using OwlFactory.Grains.Recharge;
@@ -97,7 +99,7 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>
     /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
     /// entry) in one statement, so one commits only with the other; with a recharge <paramref name="claim"/>, the code's
-    /// claimed use commits in the same transaction. When the entry's idempotency key was applied before, the unique key
+    /// claimed use commits in the same transaction, with the redemption request's audit row. When the entry's idempotency key was applied before, the unique key
     /// aborts the statement, nothing is written, and the earlier entry's balance_after is returned instead (never with
     /// a claim: a claim is only made for a use not yet recorded, and the entry's key is that use's record).
     /// </summary>
@@ -105,7 +107,9 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
         try
         {
-            BatchRow[] rows = claim is null ? [Row(id, state, [entry])] : [RechargeCodeStore.ClaimRow(id, claim), Row(id, state, [entry])];
+            BatchRow[] rows = claim is null
+                ? [Row(id, state, [entry])]
+                : [RechargeCodeStore.ClaimRow(id, claim), Row(id, state, [entry]), .. AuditRows(claim.Audit)];
             await batcher.WriteAsync(rows, AccountChanges.Notice(id, state.Version + 1));
         }
         catch (PostgresException e) when (claim is null && e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "ux_ledger_entries_key" })
@@ -122,12 +126,15 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     /// <summary>
     /// A task's money and the task's row in one transaction: the user's row (whose balance and held already include
-    /// <paramref name="entries"/>) with its ledger entries, and the task write. Either all commit or none; a ledger
+    /// <paramref name="entries"/>) with its ledger entries, the task write and the request's <paramref name="audit"/> row.
+    /// Either all commit or none; a ledger
     /// key applied before aborts the whole transaction (it is a bug: the task's version guard comes first).
     /// </summary>
-    public async Task<TaskRecord> ApplyWithTaskAsync(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, TaskWrite task)
+    public async Task<TaskRecord> ApplyWithTaskAsync(Guid id, UserState state, IReadOnlyList<LedgerEntry> entries, TaskWrite task, AuditEntry? audit = null)
     {
-        BatchRow[] rows = entries.Count > 0 ? [Row(id, state, entries), TaskStore.Row(task)] : [TaskStore.Row(task)];
+        BatchRow[] rows = entries.Count > 0
+            ? [Row(id, state, entries), TaskStore.Row(task), .. AuditRows(audit)]
+            : [TaskStore.Row(task), .. AuditRows(audit)];
         await batcher.WriteAsync(rows, TaskStore.NoticeOf(task), entries.Count > 0 ? AccountChanges.Notice(id, state.Version + 1) : null);
         if (entries.Count > 0)
         {
@@ -208,6 +215,9 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
         p.Add(RowArrays.Of(entries, e => e.Entry.CreatedBy));
         p.Add(RowArrays.Timestamps(entries, e => e.Entry.CreatedAt));
     }
+
+    private static BatchRow[] AuditRows(AuditEntry? audit)
+        => audit is null ? [] : [AuditTrail.Row(audit.UserId, audit.Action, audit.Details, audit.Ip, audit.UserAgent, audit.At)];
 
     private static string StaleMessage(Guid id, UserState state) => $"users row {id} is no longer at version {state.Version}";
 

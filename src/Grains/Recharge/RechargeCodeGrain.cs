@@ -1,3 +1,4 @@
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Recharge;
 
@@ -17,7 +18,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
         => _state = await store.LoadAsync(CodeHash);
 
-    public async Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId)
+    public async Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null)
     {
         // A code may have been issued after this activation first looked for it.
         _state ??= await store.LoadAsync(CodeHash);
@@ -41,7 +42,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
 
         // The use is claimed by the user's grain, in the transaction that credits it: either both commit or neither.
         var claim = new RechargeClaim(_state.Id, _state.Version, _state.UsedCount + 1, _state.DisabledAt, operationId, _state.Amount,
-            clock.UtcNowMilliseconds());
+            clock.UtcNowMilliseconds(), audit);
         CreditResult credit;
         try
         {
@@ -68,7 +69,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
                     DeactivateOnIdle();
                 }
 
-                return new RedeemResult(RedeemStatus.Ok, claim.Amount, credit.BalanceAfter, operationId);
+                return new RedeemResult(RedeemStatus.Ok, claim.Amount, credit.BalanceAfter, operationId, Audited: audit is not null);
             case AccountStatus.RedemptionTaken:
                 // The operation id is taken by another redemption: not this user's use of this code.
                 return new RedeemResult(RedeemStatus.AlreadyRedeemed);

@@ -105,6 +105,33 @@ public sealed class LogsHttpTests(SystemFixture system) : IDisposable
     }
 
     [Fact]
+    public async Task UserActions_ASubmitAndARedemptionWrittenWithTheirAction_AreRecordedOnceEach()
+    {
+        // A submit and a redemption hand their audit row to the grain that commits them; the API host records the
+        // request itself only when the grain wrote nothing (a replay, a refusal). Either way: one row per request.
+        var admin = await AdminAsync();
+        var user = await _api.CreateUserAsync();
+        var code = (await _api.PostAsync("/api/recharge/codes", new { amount = 50, batch_size = 1 }, admin)).Data["codes"]![0]!["code"]!.GetValue<string>();
+        var task = new { title = "audited once", task_type = "test" };
+
+        var redeemed = await _api.PostAsync("/api/recharge/redeem", new { code }, user.Token);
+        var again = await _api.PostAsync("/api/recharge/redeem", new { code }, user.Token);
+        var first = await _api.SendWithHeaderAsync("/api/tasks", task, user.Token, "Idempotency-Key", "audit-once");
+        var replay = await _api.SendWithHeaderAsync("/api/tasks", task, user.Token, "Idempotency-Key", "audit-once");
+
+        Assert.Equal(HttpStatusCode.OK, redeemed.Status);
+        Assert.Equal(HttpStatusCode.BadRequest, again.Status);
+        Assert.Equal(HttpStatusCode.Created, first.Status);
+        Assert.Equal(first.Data["id"]!.GetValue<string>(), replay.Data["id"]!.GetValue<string>());
+        var mine = (await _api.GetAsync($"/api/logs/user-actions?user_id={user.Id}&page_size=200", admin)).Data["items"]!.AsArray();
+        var rows = mine.Select(a => (Action: a!["action"]!.GetValue<string>(), Status: a["details"]!["status"]!.GetValue<int>())).ToList();
+        Assert.Equal(1, rows.Count(r => r == ("POST /api/recharge/redeem", 200)));
+        Assert.Equal(1, rows.Count(r => r == ("POST /api/recharge/redeem", 400)));
+        Assert.Equal(2, rows.Count(r => r == ("POST /api/tasks", 201)));
+        Assert.All(mine, a => Assert.Equal(_api.ClientAddress, a!["ip_address"]!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task Download_ADayWithMoreRecordsThanAPage_StreamsThemAllAsNdjson()
     {
         var admin = await AdminAsync();
