@@ -15,20 +15,19 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
     private const string UpdateSql =
         "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4";
 
-    /// <summary>The code's row and its redemptions, in one round trip.</summary>
+    /// <summary>The code's row and its redemptions (who redeemed it, under which record), in one statement.</summary>
     public async Task<RechargeCodeState?> LoadAsync(string codeHash)
     {
-        await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
+        await using var command = dataSource.CreateCommand(
             """
             SELECT id, masked_code, amount, description, batch_id, max_uses, used_count, expires_at, disabled_at,
-                   created_by, created_at, version
-            FROM recharge_codes WHERE code_hash = $1
-            """) { Parameters = { new NpgsqlParameter<string> { TypedValue = codeHash } } });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            "SELECT r.user_id, r.id FROM recharge_records r JOIN recharge_codes c ON c.id = r.code_id WHERE c.code_hash = $1")
-            { Parameters = { new NpgsqlParameter<string> { TypedValue = codeHash } } });
-        await using var reader = await batch.ExecuteReaderAsync();
+                   created_by, created_at, version,
+                   ARRAY(SELECT r.user_id FROM recharge_records r WHERE r.code_id = c.id ORDER BY r.user_id),
+                   ARRAY(SELECT r.id FROM recharge_records r WHERE r.code_id = c.id ORDER BY r.user_id)
+            FROM recharge_codes c WHERE code_hash = $1
+            """);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = codeHash });
+        await using var reader = await command.ExecuteReaderAsync();
         if (!await reader.ReadAsync())
         {
             return null;
@@ -50,10 +49,11 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
             CreatedAt = reader.GetDateTime(10),
             Version = reader.GetInt64(11),
         };
-        await reader.NextResultAsync();
-        while (await reader.ReadAsync())
+        var users = reader.GetFieldValue<Guid[]>(12);
+        var records = reader.GetFieldValue<Guid[]>(13);
+        for (var i = 0; i < users.Length; i++)
         {
-            state.Redemptions[reader.GetGuid(0)] = reader.GetGuid(1);
+            state.Redemptions[users[i]] = records[i];
         }
 
         return state;
