@@ -53,29 +53,23 @@ public static class RechargeEndpoints
             return IdempotencyKeys.Conflict();
         }
 
-        var attempt = await throttle.BeginRedeemAsync(userId);
-        if (attempt is null)
+        RedeemResult result;
+        if (RechargeCodes.TryNormalize(request.Code, out var symbols))
         {
-            return ApiResults.RateLimited(throttle.WindowSeconds);
+            // The code's grain takes the attempt's place in the user's throttle, then redeems.
+            var hash = RechargeCodes.Hash(symbols);
+            result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash)).RedeemAsync(userId,
+                OperationId(userId, idempotencyKey, hash, operation), audit.Ahead(http, StatusCodes.Status200OK), throttle.RedeemLimit);
+        }
+        else
+        {
+            // Not a code's shape: refused as an unknown code is, and counted the same way.
+            result = new RedeemResult(await throttle.CountRedeemRefusalAsync(userId) ? RedeemStatus.NotFound : RedeemStatus.RateLimited);
         }
 
-        RedeemResult? result = null;
-        try
+        if (result.Status == RedeemStatus.RateLimited)
         {
-            if (RechargeCodes.TryNormalize(request.Code, out var symbols))
-            {
-                var hash = RechargeCodes.Hash(symbols);
-                result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash))
-                    .RedeemAsync(userId, OperationId(userId, idempotencyKey, hash, operation), audit.Ahead(http, StatusCodes.Status200OK));
-            }
-            else
-            {
-                result = new RedeemResult(RedeemStatus.NotFound);
-            }
-        }
-        finally
-        {
-            await attempt.EndAsync(failed: result is { Status: not RedeemStatus.Ok });
+            return ApiResults.RateLimited(throttle.WindowSeconds);
         }
 
         if (result.Audited)

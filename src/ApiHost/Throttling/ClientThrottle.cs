@@ -21,11 +21,27 @@ public sealed class ClientThrottle(IClusterClient client, IOptions<RateLimitSett
         => Grain("register", http).TryAcquireAsync(options.Value.Registrations, WindowSeconds);
 
     /// <summary>
-    /// A redemption attempt's place, or null when the user has used up their failures. Redemption failures count per
-    /// user: guessing codes needs an account, and a user may sit behind many addresses.
+    /// The limit on a user's refused redemptions, which the code's grain applies (the place is taken in the silo, so a
+    /// redemption costs the API host one grain call). They count per user: guessing codes needs an account, and a user
+    /// may sit behind many addresses.
     /// </summary>
-    public Task<ThrottledAttempt?> BeginRedeemAsync(Guid userId)
-        => BeginAsync(client.GetGrain<IThrottleGrain>($"redeem-failure:{userId:N}"), options.Value.RedeemFailures);
+    public FailureLimit RedeemLimit => new(options.Value.RedeemFailures, WindowSeconds);
+
+    /// <summary>
+    /// Counts a redemption refused before any code's grain was asked (input that cannot be a code); false when the user
+    /// had already used up their refusals.
+    /// </summary>
+    public async Task<bool> CountRedeemRefusalAsync(Guid userId)
+    {
+        var attempt = await BeginAsync(client.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), options.Value.RedeemFailures);
+        if (attempt is null)
+        {
+            return false;
+        }
+
+        await attempt.EndAsync(failed: true);
+        return true;
+    }
 
     private async Task<ThrottledAttempt?> BeginAsync(IThrottleGrain grain, int limit)
         => await grain.TryBeginAttemptAsync(limit, WindowSeconds) ? new ThrottledAttempt(grain, WindowSeconds) : null;

@@ -1,3 +1,5 @@
+using OwlFactory.GrainInterfaces.Throttling;
+
 namespace OwlFactory.GrainInterfaces.Recharge;
 
 /// <summary>
@@ -11,10 +13,12 @@ public interface IRechargeCodeGrain : IGrainWithStringKey
     /// <summary>
     /// Redeems the code for <paramref name="userId"/>. Repeating a call with the same <paramref name="operationId"/>
     /// replays the first answer and finishes a credit that a crash interrupted; it never credits twice. A new use commits
-    /// <paramref name="audit"/> with it.
+    /// <paramref name="audit"/> with it. With a <paramref name="failureLimit"/> the attempt first takes a place in the
+    /// user's throttle (<see cref="FailureLimit.RedeemFailuresKey"/>), in this silo: a user who used up their refusals
+    /// gets <see cref="RedeemStatus.RateLimited"/>, and a refusal is counted before the answer.
     /// </summary>
     [Alias("Redeem")]
-    Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null);
+    Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null, FailureLimit? failureLimit = null);
 
     /// <summary>Stops the code from being redeemed again; false when there is no such code.</summary>
     [Alias("Disable")]

@@ -9,4 +9,7 @@ public enum RedeemStatus
     UsedUp = 3,
     AlreadyRedeemed = 4,
     Disabled = 5,
+
+    /// <summary>The user has used up their refused redemptions for the window; nothing was looked at.</summary>
+    RateLimited = 6,
 }

@@ -1,6 +1,7 @@
 using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Recharge;
+using OwlFactory.GrainInterfaces.Throttling;
 
 namespace OwlFactory.Grains.Recharge;
 
@@ -15,12 +16,44 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
 
     private string CodeHash => RechargeCodes.HashOfGrainKey(this.GetPrimaryKeyString());
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-        => _state = await store.LoadAsync(CodeHash);
-
-    public async Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null)
+    public async Task<RedeemResult> RedeemAsync(Guid userId, Guid operationId, AuditEntry? audit = null, FailureLimit? failureLimit = null)
     {
-        // A code may have been issued after this activation first looked for it.
+        if (failureLimit is null)
+        {
+            return await RedeemOnceAsync(userId, operationId, audit);
+        }
+
+        var throttle = GrainFactory.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId));
+        if (!await throttle.TryBeginAttemptAsync(failureLimit.Limit, failureLimit.WindowSeconds))
+        {
+            return new RedeemResult(RedeemStatus.RateLimited);
+        }
+
+        RedeemResult? result = null;
+        try
+        {
+            result = await RedeemOnceAsync(userId, operationId, audit);
+            return result;
+        }
+        finally
+        {
+            // A refusal is counted before the answer leaves; a success (or a fault, which is not the user's doing) only
+            // frees the place, without waiting.
+            if (result is { Status: not RedeemStatus.Ok })
+            {
+                await throttle.EndAttemptAsync(failed: true, failureLimit.WindowSeconds);
+            }
+            else
+            {
+                await throttle.ReleaseAttemptAsync();
+            }
+        }
+    }
+
+    private async Task<RedeemResult> RedeemOnceAsync(Guid userId, Guid operationId, AuditEntry? audit)
+    {
+        // Loaded on first use, after the throttle let the attempt through (a throttled user costs no query), and again
+        // while there is no such code: it may have been issued after this activation last looked for it.
         _state ??= await store.LoadAsync(CodeHash);
         if (_state is null)
         {

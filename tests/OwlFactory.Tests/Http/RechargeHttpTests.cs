@@ -191,6 +191,34 @@ public sealed class RechargeHttpTests(SystemFixture system) : IDisposable
         Assert.Equal("RATE_LIMITED", blocked.ErrorCode);
     }
 
+    [Fact]
+    public async Task Redeem_AParallelBurstOfUnknownCodes_GetsNoMoreRefusalsThanTheLimit()
+    {
+        // Each code has a grain of its own; the user's places in the throttle are taken there, atomically.
+        var user = await _api.CreateUserAsync();
+        var burst = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            RedeemAsync($"OWL-ZZZZ-ZZZZ-Z{RechargeCodesAlphabet[i / 10]}{RechargeCodesAlphabet[i % 10]}", user.Token)));
+
+        Assert.Equal(10, burst.Count(c => c.Status == HttpStatusCode.BadRequest));
+        Assert.Equal(20, burst.Count(c => c.Status == HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RedeemAsync(await OneCodeAsync(), user.Token)).Status);
+    }
+
+    [Fact]
+    public async Task Redeem_InputThatCannotBeACode_CountsAsARefusal()
+    {
+        var user = await _api.CreateUserAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            AssertRefused(await RedeemAsync($"not a code {i}", user.Token), "not_found");
+        }
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RedeemAsync(await OneCodeAsync(), user.Token)).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await RedeemAsync("still not a code", user.Token)).Status);
+    }
+
+    private const string RechargeCodesAlphabet = "ABCDEFGHJK";
+
     [Theory]
     [InlineData("/api/recharge/codes?status=bogus", "status")]
     [InlineData("/api/recharge/codes?page=0", "page")]
