@@ -99,9 +99,10 @@ public sealed class UserStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>
     /// Appends <paramref name="entry"/> to the user's ledger and writes the row (whose balance already includes the
     /// entry) in one statement, so one commits only with the other; with a recharge <paramref name="claim"/>, the code's
-    /// claimed use commits in the same transaction, with the redemption request's audit row. When the entry's idempotency key was applied before, the unique key
-    /// aborts the statement, nothing is written, and the earlier entry's balance_after is returned instead (never with
-    /// a claim: a claim is only made for a use not yet recorded, and the entry's key is that use's record).
+    /// claimed use commits in the same transaction, with the redemption request's audit row. When the entry's
+    /// idempotency key was applied before, the unique key aborts the statement, nothing is written, and the earlier
+    /// entry's balance_after is returned instead (never with a claim: a claim is only made for a use not yet recorded,
+    /// and the entry's key is that use's record).
     /// </summary>
     public async Task<(bool Applied, decimal BalanceAfter)> ApplyLedgerEntryAsync(Guid id, UserState state, LedgerEntry entry, RechargeClaim? claim = null)
     {
