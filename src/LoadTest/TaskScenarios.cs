@@ -32,13 +32,15 @@ internal sealed class TaskScenarios(OwlApi api, HttpClient admin)
     /// Producers keep the queue full of "test" tasks while <paramref name="servers"/> simulated agents (2 slots each)
     /// long-poll, start and complete everything they are given, one slot's task beside the other's. The producers keep
     /// at most <paramref name="backlog"/> tasks submitted and not yet completed, so the queue never runs dry and the
-    /// machine's CPU goes to running tasks, not to piling up a queue that outlives the run.
+    /// machine's CPU goes to running tasks, not to piling up a queue that outlives the run. The servers are the same
+    /// from run to run (<c>e2e-01</c>…, their tokens rotated), so repeated runs measure the same fleet instead of a
+    /// fleet that grows by <paramref name="servers"/> each time.
     /// </summary>
     public async Task RunEndToEndAsync(int clients, int servers, int backlog, TimeSpan duration,
         Func<int, string, Task<List<(string Name, string Token)>>> registerServers)
     {
         var users = await FundedUsersAsync(clients);
-        var agents = (await registerServers(servers, $"e2e-{Guid.NewGuid():N}"[..12] + "-")).Select(s =>
+        var agents = (await registerServers(servers, "e2e-")).Select(s =>
         {
             var http = api.NewClient(connections: 2);
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", s.Token);
