@@ -316,6 +316,10 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         {
             await GrainFactory.GetGrain<IGpuServerGrain>(serverId).ReleaseAsync(current.Id);
         }
+
+        // A finished task is rarely asked for again, and its row answers if it is: at a thousand tasks a second,
+        // keeping each activation for the collection age would hold hundreds of thousands of them.
+        DeactivateOnIdle();
     }
 
     private TaskOutcome? CheckRunningOn(Guid serverId)

@@ -142,4 +142,27 @@ public sealed class TaskGrainTests(ClusterFixture fixture) : IAsyncLifetime
             "SELECT count(*) FROM ledger_entries WHERE user_id = $1 AND kind = 'release'", userId));
         await Ledger.AssertConsistentAsync();
     }
+
+    [Fact]
+    public async Task AgentCompleteAsync_LetsTheFinishedTasksActivationGo_AndTheTaskReadsTheSameFromItsRow()
+    {
+        var userId = await FundedUserAsync(10m);
+        var submitted = await fixture.Grains.GetGrain<IUserGrain>(userId).SubmitTaskAsync(Submission());
+        var task = fixture.Grains.GetGrain<ITaskGrain>(submitted.Task!.Id);
+        var server = Guid.NewGuid();
+        Assert.NotNull(await task.AssignAsync(server));
+        Assert.Equal(TaskOutcome.Ok, await task.AgentStartAsync(server));
+        Assert.Equal(TaskOutcome.Ok, await task.AgentCompleteAsync(server, "{\"frames\": 3}"));
+
+        // A finished task is rarely asked for again: its activation goes once idle, not after the collection age.
+        var management = fixture.Grains.GetGrain<IManagementGrain>(0);
+        await Poll.UntilAsync(() => management.GetGrainActivationCount((GrainReference)task), n => n == 0,
+            TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(100), n => $"{n} activation(s) of the finished task remain");
+        var reloaded = (await task.GetAsync())!;
+
+        Assert.Equal((TaskStatuses.Completed, 100d, server, "{\"frames\": 3}"),
+            (reloaded.Status, reloaded.Progress, reloaded.GpuServerId!.Value, reloaded.ResultJson));
+        Assert.NotNull(reloaded.CompletedAt);
+        Assert.Equal(TaskOutcome.Ok, await task.AgentCompleteAsync(server, "{}"));
+    }
 }
