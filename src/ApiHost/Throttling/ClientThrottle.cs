@@ -43,8 +43,7 @@ public sealed class ClientThrottle(IClusterClient client, IOptions<RateLimitSett
         return true;
     }
 
-    private async Task<ThrottledAttempt?> BeginAsync(IThrottleGrain grain, int limit)
-        => await grain.TryBeginAttemptAsync(limit, WindowSeconds) ? new ThrottledAttempt(grain, WindowSeconds) : null;
+    private Task<ThrottledAttempt?> BeginAsync(IThrottleGrain grain, int limit) => ThrottledAttempt.BeginAsync(grain, limit, WindowSeconds);
 
     private IThrottleGrain Grain(string bucket, HttpContext http)
         => client.GetGrain<IThrottleGrain>($"{bucket}:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");

@@ -23,8 +23,9 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
             return await RedeemOnceAsync(userId, operationId, audit);
         }
 
-        var throttle = GrainFactory.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId));
-        if (!await throttle.TryBeginAttemptAsync(failureLimit.Limit, failureLimit.WindowSeconds))
+        var attempt = await ThrottledAttempt.BeginAsync(
+            GrainFactory.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), failureLimit.Limit, failureLimit.WindowSeconds);
+        if (attempt is null)
         {
             return new RedeemResult(RedeemStatus.RateLimited);
         }
@@ -37,16 +38,8 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         }
         finally
         {
-            // A refusal is counted before the answer leaves; a success (or a fault, which is not the user's doing) only
-            // frees the place, without waiting.
-            if (result is { Status: not RedeemStatus.Ok })
-            {
-                await throttle.EndAttemptAsync(failed: true, failureLimit.WindowSeconds);
-            }
-            else
-            {
-                await throttle.ReleaseAttemptAsync();
-            }
+            // A refusal is counted; a success, or a fault (which is not the user's doing), only frees the place.
+            await attempt.EndAsync(failed: result is { Status: not RedeemStatus.Ok });
         }
     }
 
