@@ -19,6 +19,7 @@ public static class AuthSetupExtensions
         services.AddSingleton<SigningKeyProvider>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<AgentTokenIssuer>();
+        services.AddSingleton<ValidatedTokens>();
         // A request is authenticated by the one handler its token is for: an agent token never goes through the JWT
         // handler (whose refusal of it would cost an exception on every heartbeat), a user's token never through the agent's.
         services.AddAuthentication(o =>
@@ -33,9 +34,11 @@ public static class AuthSetupExtensions
                     ? AgentAuthenticationHandler.SchemeName
                     : JwtBearerDefaults.AuthenticationScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<AuthSettings>, SigningKeyProvider>((o, auth, keys) =>
+            .Configure<IOptions<AuthSettings>, SigningKeyProvider, ValidatedTokens>((o, auth, keys, validated) =>
             {
                 o.MapInboundClaims = false;
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(validated);
                 o.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = auth.Value.Issuer,

@@ -30,6 +30,25 @@ public sealed partial class SessionHardeningHttpTests(SystemFixture system) : ID
     }
 
     [Fact]
+    public async Task Token_PastItsExpiry_IsRefused_ThoughItWasAcceptedAndRememberedBefore()
+    {
+        var user = await _api.CreateUserAsync();
+        // Expired 20 s ago: inside the 30 s of clock skew an API host allows, so it is accepted, and its check is
+        // remembered by the host (ValidatedTokens). Past the skew, it must be refused all the same.
+        var expires = DateTimeOffset.UtcNow.AddSeconds(-20);
+        var token = TestTokens.Sign(system.SigningKey, user.Id, "user", expires: expires);
+        Assert.Equal(HttpStatusCode.OK, (await _api.GetAsync("/api/users/me", token)).Status);
+
+        var pastSkew = expires.AddSeconds(31) - DateTimeOffset.UtcNow;
+        if (pastSkew > TimeSpan.Zero)
+        {
+            await Task.Delay(pastSkew);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await _api.GetAsync("/api/users/me", token)).Status);
+    }
+
+    [Fact]
     public async Task ApiHost_WithNoKeyConfigured_RefusesTokensSignedWithTheFormerBuiltInKey()
     {
         var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
