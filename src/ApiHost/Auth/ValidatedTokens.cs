@@ -14,8 +14,8 @@ namespace OwlFactory.ApiHost.Auth;
 /// </summary>
 internal sealed class ValidatedTokens(TimeProvider clock) : TokenHandler, IDisposable
 {
-    /// <summary>The most tokens kept; beyond it, older ones are dropped and simply checked again when they come back.</summary>
-    public const int Capacity = 50_000;
+    /// <summary>The most tokens kept; beyond it, the least recently used are dropped and simply checked again when they come back.</summary>
+    public const int Capacity = 20_000;
 
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
     private readonly MemoryCache _valid = new(new MemoryCacheOptions { SizeLimit = Capacity });
