@@ -7,6 +7,7 @@
 #   src/LoadTest/wrk/mixed.sh [SECONDS]          env: OWL_URL (http://127.0.0.1:8000), BENCH_DIR (/tmp/owl-bench)
 set -euo pipefail
 D=${1:-15}; W=${BENCH_DIR:-/tmp/owl-bench}; URL=${OWL_URL:-http://127.0.0.1:8000}
+[ "$D" -ge 3 ] 2>/dev/null || { echo "SECONDS must be a whole number, at least 3" >&2; exit 2; }
 here="$(cd "$(dirname "$0")" && pwd)"
 lua="$(cd "$here/../../../.." && pwd)/shared/bench/wrk/owl.lua"
 [ -f "$lua" ] || { echo "no $lua: run from a checkout beside shared/" >&2; exit 1; }
