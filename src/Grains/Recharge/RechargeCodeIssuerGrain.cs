@@ -1,11 +1,13 @@
-using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Concurrency;
 using OwlFactory.GrainInterfaces.Recharge;
 
 namespace OwlFactory.Grains.Recharge;
 
 [StatelessWorker]
-public sealed class RechargeCodeIssuerGrain(RechargeCodeStore store, TimeProvider clock) : Grain, IRechargeCodeIssuerGrain
+public sealed partial class RechargeCodeIssuerGrain(RechargeCodeStore store, TimeProvider clock, ILogger<RechargeCodeIssuerGrain> logger)
+    : Grain, IRechargeCodeIssuerGrain
 {
     public async Task<IssuedBatch> IssueAsync(IssueCodesCommand command)
     {
@@ -32,6 +34,7 @@ public sealed class RechargeCodeIssuerGrain(RechargeCodeStore store, TimeProvide
             }).ToArray();
             if (symbols.Distinct().Count() == symbols.Length && await store.InsertBatchAsync(states))
             {
+                await RefreshStatisticsAsync();
                 return new IssuedBatch(batchId, [.. states.Select((s, i) =>
                     new IssuedCode(s.Id, RechargeCodes.Format(symbols[i]), s.Amount, s.ExpiresAt))]);
             }
@@ -42,4 +45,21 @@ public sealed class RechargeCodeIssuerGrain(RechargeCodeStore store, TimeProvide
             }
         }
     }
+
+    /// <summary>A large batch re-plans the redemptions' statements that read the codes (see <see cref="Database.TableStatistics"/>).</summary>
+    private async Task RefreshStatisticsAsync()
+    {
+        try
+        {
+            await store.RefreshStatisticsAsync();
+        }
+        catch (NpgsqlException e)
+        {
+            // The codes are issued: the statistics are then left to autovacuum.
+            LogStatisticsNotRefreshed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Codes issued; refreshing recharge_codes' statistics failed")]
+    private static partial void LogStatisticsNotRefreshed(ILogger logger, Exception exception);
 }

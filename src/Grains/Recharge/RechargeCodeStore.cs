@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OwlFactory.Database;
 using OwlFactory.Database.Batching;
 using OwlFactory.GrainInterfaces.Recharge;
 using Orleans.Storage;
@@ -140,6 +141,9 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
             return false;
         }
     }
+
+    /// <summary>Re-plans the statements that read the codes once issuing has outgrown their statistics.</summary>
+    public Task RefreshStatisticsAsync() => TableStatistics.RefreshIfOutgrownAsync(dataSource, "recharge_codes");
 
     /// <summary>
     /// Claimed uses of the last day, at least <paramref name="minimumAge"/> old, whose user was never credited: what a
