@@ -11,53 +11,62 @@ namespace OwlFactory.Grains.Recharge;
 /// The rows behind <see cref="RechargeCodeGrain"/>: <c>recharge_codes</c> (version-guarded, written only by the code's
 /// grain once issued) and <c>recharge_records</c> (one per claimed use).
 /// </summary>
-public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
+public sealed class RechargeCodeStore : IAsyncDisposable
 {
     private const string UpdateSql =
         "UPDATE recharge_codes SET used_count = $2, disabled_at = $3, version = version + 1 WHERE id = $1 AND version = $4";
 
-    /// <summary>The code's row and its redemptions (who redeemed it, under which record), in one statement.</summary>
-    public async Task<RechargeCodeState?> LoadAsync(string codeHash)
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly ReadBatcher<string, RechargeCodeState> _loads;
+
+    public RechargeCodeStore(NpgsqlDataSource dataSource)
     {
-        await using var command = dataSource.CreateCommand(
+        _dataSource = dataSource;
+        _loads = new ReadBatcher<string, RechargeCodeState>(dataSource,
             """
-            SELECT id, masked_code, amount, description, batch_id, max_uses, used_count, expires_at, disabled_at,
+            SELECT code_hash, id, masked_code, amount, description, batch_id, max_uses, used_count, expires_at, disabled_at,
                    created_by, created_at, version,
                    ARRAY(SELECT r.user_id FROM recharge_records r WHERE r.code_id = c.id ORDER BY r.user_id),
                    ARRAY(SELECT r.id FROM recharge_records r WHERE r.code_id = c.id ORDER BY r.user_id)
-            FROM recharge_codes c WHERE code_hash = $1
-            """);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = codeHash });
-        await using var reader = await command.ExecuteReaderAsync();
-        if (!await reader.ReadAsync())
-        {
-            return null;
-        }
+            FROM recharge_codes c WHERE code_hash = ANY($1)
+            """,
+            ReadState);
+    }
 
+    /// <summary>
+    /// The code's row and its redemptions (who redeemed it, under which record), read with the other codes being
+    /// loaded at the same moment: one statement for a burst of redemptions, not one each.
+    /// </summary>
+    public Task<RechargeCodeState?> LoadAsync(string codeHash) => _loads.ReadAsync(codeHash);
+
+    public ValueTask DisposeAsync() => _loads.DisposeAsync();
+
+    private static (string, RechargeCodeState) ReadState(NpgsqlDataReader reader)
+    {
         var state = new RechargeCodeState
         {
-            Id = reader.GetGuid(0),
-            CodeHash = codeHash,
-            MaskedCode = reader.GetString(1),
-            Amount = reader.GetDecimal(2),
-            Description = reader.IsDBNull(3) ? null : reader.GetString(3),
-            BatchId = reader.GetGuid(4),
-            MaxUses = reader.GetInt32(5),
-            UsedCount = reader.GetInt32(6),
-            ExpiresAt = reader.IsDBNull(7) ? null : reader.GetDateTime(7),
-            DisabledAt = reader.IsDBNull(8) ? null : reader.GetDateTime(8),
-            CreatedBy = reader.IsDBNull(9) ? null : reader.GetGuid(9),
-            CreatedAt = reader.GetDateTime(10),
-            Version = reader.GetInt64(11),
+            CodeHash = reader.GetString(0),
+            Id = reader.GetGuid(1),
+            MaskedCode = reader.GetString(2),
+            Amount = reader.GetDecimal(3),
+            Description = reader.IsDBNull(4) ? null : reader.GetString(4),
+            BatchId = reader.GetGuid(5),
+            MaxUses = reader.GetInt32(6),
+            UsedCount = reader.GetInt32(7),
+            ExpiresAt = reader.IsDBNull(8) ? null : reader.GetDateTime(8),
+            DisabledAt = reader.IsDBNull(9) ? null : reader.GetDateTime(9),
+            CreatedBy = reader.IsDBNull(10) ? null : reader.GetGuid(10),
+            CreatedAt = reader.GetDateTime(11),
+            Version = reader.GetInt64(12),
         };
-        var users = reader.GetFieldValue<Guid[]>(12);
-        var records = reader.GetFieldValue<Guid[]>(13);
+        var users = reader.GetFieldValue<Guid[]>(13);
+        var records = reader.GetFieldValue<Guid[]>(14);
         for (var i = 0; i < users.Length; i++)
         {
             state.Redemptions[users[i]] = records[i];
         }
 
-        return state;
+        return (state.CodeHash, state);
     }
 
     /// <summary>
@@ -99,7 +108,7 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
 
     public async Task DisableAsync(RechargeCodeState state)
     {
-        await using var command = dataSource.CreateCommand(UpdateSql);
+        await using var command = _dataSource.CreateCommand(UpdateSql);
         AddUpdateParameters(command.Parameters, state);
         if (await command.ExecuteNonQueryAsync() == 0)
         {
@@ -112,7 +121,7 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
     /// <summary>Inserts a freshly issued batch in one statement. False if a code hash collided (then nothing is inserted).</summary>
     public async Task<bool> InsertBatchAsync(IReadOnlyList<RechargeCodeState> codes)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             """
             INSERT INTO recharge_codes (id, code_hash, masked_code, amount, description, batch_id, max_uses, used_count,
                                         expires_at, disabled_at, created_by, created_at, version)
@@ -143,7 +152,7 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Re-plans the statements that read the codes once issuing has outgrown their statistics.</summary>
-    public Task RefreshStatisticsAsync() => TableStatistics.RefreshIfOutgrownAsync(dataSource, "recharge_codes");
+    public Task RefreshStatisticsAsync() => TableStatistics.RefreshIfOutgrownAsync(_dataSource, "recharge_codes");
 
     /// <summary>
     /// Claimed uses of the last day, at least <paramref name="minimumAge"/> old, whose user was never credited: what a
@@ -151,7 +160,7 @@ public sealed class RechargeCodeStore(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<IReadOnlyList<UnsettledRedemption>> FindUnsettledAsync(TimeSpan minimumAge, int limit)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             """
             SELECT r.id, r.user_id, c.code_hash
             FROM recharge_records r
