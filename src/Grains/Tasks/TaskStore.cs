@@ -9,22 +9,34 @@ namespace OwlFactory.Grains.Tasks;
 /// its lifecycle log line are one statement, so none happens without the others; an enqueue's batch NOTIFYs idle
 /// servers once it commits (one NOTIFY per batch: see <see cref="WriteBatcher"/>).
 /// </summary>
-public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
+public sealed class TaskStore : IAsyncDisposable
 {
     /// <summary>The channel on which enqueues wake the silos' idle servers.</summary>
     public const string QueueChannel = "owl_task_queue";
 
-    public async Task<TaskRecord?> LoadAsync(Guid id)
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly WriteBatcher _batcher;
+    private readonly ReadBatcher<Guid, TaskRecord> _loads;
+
+    public TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE id = $1");
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = id });
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? TaskRows.Read(reader) : null;
+        _dataSource = dataSource;
+        _batcher = batcher;
+        _loads = new ReadBatcher<Guid, TaskRecord>(dataSource, $"SELECT {TaskRows.Columns} FROM tasks WHERE id = ANY($1)", r =>
+        {
+            var task = TaskRows.Read(r);
+            return (task.Id, task);
+        });
     }
+
+    /// <summary>A task's row, read with the other tasks activating at the same moment (dispatch activates them in bursts).</summary>
+    public Task<TaskRecord?> LoadAsync(Guid id) => _loads.ReadAsync(id);
+
+    public ValueTask DisposeAsync() => _loads.DisposeAsync();
 
     public async Task<TaskRecord?> FindByIdempotencyKeyAsync(Guid userId, string key)
     {
-        await using var command = dataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE user_id = $1 AND idempotency_key = $2");
+        await using var command = _dataSource.CreateCommand($"SELECT {TaskRows.Columns} FROM tasks WHERE user_id = $1 AND idempotency_key = $2");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = userId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using var reader = await command.ExecuteReaderAsync();
@@ -37,7 +49,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// </summary>
     public async Task<(HashSet<Guid> Active, int Total)> LoadUserTasksAsync(Guid userId, CancellationToken cancellationToken)
     {
-        await using var batch = dataSource.CreateBatch();
+        await using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
             $"SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN {TaskStatuses.ActiveInSql}")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
@@ -58,7 +70,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>The tasks a server holds (assigned or running), so its grain can rebuild its slots.</summary>
     public async Task<List<(Guid TaskId, bool Started)>> LoadServerTasksAsync(Guid serverId)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             $"SELECT id, status = '{TaskStatuses.Running}' FROM tasks WHERE gpu_server_id = $1 AND status IN {TaskStatuses.ActiveInSql}");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         await using var reader = await command.ExecuteReaderAsync();
@@ -79,7 +91,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// </summary>
     public async Task<List<Guid>> ClaimAsync(Guid serverId, string[] taskTypes, int count)
     {
-        await using var command = dataSource.CreateCommand(ClaimSql);
+        await using var command = _dataSource.CreateCommand(ClaimSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = taskTypes });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
@@ -115,7 +127,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>Runs one write (see <see cref="Row"/>) in the silo's next batch; answers the record at its new version.</summary>
     public async Task<TaskRecord> WriteAsync(TaskWrite write)
     {
-        await batcher.WriteAsync([Row(write)], NoticeOf(write));
+        await _batcher.WriteAsync([Row(write)], NoticeOf(write));
         return write.Written;
     }
 
@@ -255,7 +267,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
 
     /// <summary>Appends an agent's lines to the task's log, in order.</summary>
     public Task AppendLogsAsync(Guid taskId, IReadOnlyList<TaskLogLine> lines)
-        => batcher.WriteAsync(batch => batch.BatchCommands.Add(new NpgsqlBatchCommand(
+        => _batcher.WriteAsync(batch => batch.BatchCommands.Add(new NpgsqlBatchCommand(
             """
             INSERT INTO task_logs (task_id, ts, level, message, source)
             SELECT $1, l.ts, l.level, l.message, 'agent' FROM unnest($2, $3, $4) WITH ORDINALITY AS l(ts, level, message, n)
@@ -274,7 +286,7 @@ public sealed class TaskStore(NpgsqlDataSource dataSource, WriteBatcher batcher)
     /// <summary>Running tasks past their deadline (their grain's timer may have died with its silo).</summary>
     public async Task<List<Guid>> FindOverdueAsync(int limit)
     {
-        await using var command = dataSource.CreateCommand(
+        await using var command = _dataSource.CreateCommand(
             $"""
             SELECT id FROM tasks
             WHERE status = '{TaskStatuses.Running}' AND started_at + make_interval(secs => timeout_seconds) < now()
