@@ -178,6 +178,22 @@ public sealed class RechargeGrainTests(ClusterFixture fixture)
         Assert.Equal(1000L, await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM recharge_codes WHERE batch_id = $1", batch.BatchId));
     }
 
+    [Fact]
+    public async Task IssueAsync_BatchesThatOutgrowTheCodesStatistics_LeaveThemNoMoreThanAQuarterBehind()
+    {
+        // Enough codes to double the table (other tests issue a handful each): its statistics, as autovacuum alone would
+        // leave them for up to a minute, would then describe half of it or less.
+        var before = await TestDatabase.ScalarAsync<long>("SELECT count(*) FROM recharge_codes");
+        for (var issued = 0L; issued <= before; issued += 1000)
+        {
+            await fixture.Grains.GetGrain<IRechargeCodeIssuerGrain>(0).IssueAsync(new IssueCodesCommand(1m, "bulk", 1000, null, 1, Guid.NewGuid()));
+        }
+
+        var counted = await TestDatabase.ScalarAsync<int>("SELECT relpages FROM pg_class WHERE oid = 'recharge_codes'::regclass");
+        var pages = await TestDatabase.ScalarAsync<long>("SELECT pg_relation_size('recharge_codes') / current_setting('block_size')::int");
+        Assert.True(counted * 5 >= pages * 4, $"the statistics count {counted} pages of {pages}");
+    }
+
     private static async Task Execute(string sql)
     {
         await using var command = TestDatabase.DataSource.CreateCommand(sql);
