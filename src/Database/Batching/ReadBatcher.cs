@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Npgsql;
 
 namespace OwlFactory.Database.Batching;
@@ -22,9 +21,7 @@ public sealed class ReadBatcher<TKey, TRow> : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _sql;
     private readonly Func<NpgsqlDataReader, (TKey Key, TRow Row)> _read;
-    private readonly int _maxBatch;
-    private readonly Channel<Lookup> _queue = Channel.CreateUnbounded<Lookup>();
-    private readonly Task[] _workers;
+    private readonly BatchQueue<Lookup> _queue;
 
     /// <param name="dataSource">The pool the reads use; at most <paramref name="concurrency"/> connections at a time.</param>
     /// <param name="sql">One statement whose only parameter, <c>$1</c>, is the array of keys; each row it returns names its key.</param>
@@ -37,41 +34,18 @@ public sealed class ReadBatcher<TKey, TRow> : IAsyncDisposable
         _dataSource = dataSource;
         _sql = sql;
         _read = read;
-        _maxBatch = maxBatch;
-        _workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(RunAsync))];
+        _queue = new BatchQueue<Lookup>(ReadBatchAsync, concurrency, maxBatch);
     }
 
     /// <summary>The row of <paramref name="key"/> as of the next read, or null where there is none; throws what that read threw.</summary>
     public Task<TRow?> ReadAsync(TKey key)
     {
         var lookup = new Lookup(key);
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(lookup), this);
+        ObjectDisposedException.ThrowIf(!_queue.TryAdd(lookup), this);
         return lookup.Done.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_workers);
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Lookup>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var lookup))
-            {
-                batch.Add(lookup);
-            }
-
-            if (batch.Count > 0)
-            {
-                await ReadBatchAsync(batch);
-                batch.Clear();
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     private async Task ReadBatchAsync(List<Lookup> lookups)
     {

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OwlFactory.Database.Notifications;
@@ -21,9 +20,7 @@ public sealed partial class WriteBatcher : IAsyncDisposable
 {
     private readonly NpgsqlDataSource _dataSource;
     private readonly ILogger _logger;
-    private readonly int _maxBatch;
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = false });
-    private readonly Task[] _workers;
+    private readonly BatchQueue<Operation> _queue;
 
     /// <param name="dataSource">The pool the batches use; at most <paramref name="concurrency"/> connections at a time.</param>
     /// <param name="logger">Where failed batches are noted.</param>
@@ -33,8 +30,7 @@ public sealed partial class WriteBatcher : IAsyncDisposable
     {
         _dataSource = dataSource;
         _logger = logger;
-        _maxBatch = maxBatch;
-        _workers = [.. Enumerable.Range(0, concurrency).Select(_ => Task.Run(RunAsync))];
+        _queue = new BatchQueue<Operation>(RunBatchAsync, concurrency, maxBatch);
     }
 
     /// <summary>
@@ -57,35 +53,11 @@ public sealed partial class WriteBatcher : IAsyncDisposable
 
     private Task Enqueue(Operation operation)
     {
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(operation), this);
+        ObjectDisposedException.ThrowIf(!_queue.TryAdd(operation), this);
         return operation.Done.Task;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _queue.Writer.TryComplete();
-        await Task.WhenAll(_workers);
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<Operation>(_maxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
-        {
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
-            {
-                batch.Add(operation);
-            }
-
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-
-            await RunBatchAsync(batch);
-            batch.Clear();
-        }
-    }
+    public ValueTask DisposeAsync() => _queue.DisposeAsync();
 
     private async Task RunBatchAsync(List<Operation> operations)
     {
