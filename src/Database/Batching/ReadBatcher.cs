@@ -24,7 +24,10 @@ public sealed class ReadBatcher<TKey, TRow> : IAsyncDisposable
     private readonly BatchQueue<Lookup> _queue;
 
     /// <param name="dataSource">The pool the reads use; at most <paramref name="concurrency"/> connections at a time.</param>
-    /// <param name="sql">One statement whose only parameter, <c>$1</c>, is the array of keys; each row it returns names its key.</param>
+    /// <param name="sql">
+    /// One statement whose only parameter, <c>$1</c>, is the array of keys; each row it returns names its key. It runs
+    /// on its generic plan (<see cref="GenericPlan"/>), which for a lookup by key is the plan whatever the keys.
+    /// </param>
     /// <param name="read">Turns the reader's current row into its key and its value.</param>
     /// <param name="concurrency">How many reads may be in flight at once.</param>
     /// <param name="maxBatch">The most keys one read carries.</param>
@@ -52,10 +55,10 @@ public sealed class ReadBatcher<TKey, TRow> : IAsyncDisposable
         try
         {
             var found = new Dictionary<TKey, TRow>(lookups.Count);
-            await using (var command = _dataSource.CreateCommand(_sql))
+            await using (var batch = GenericPlan.CreateBatch(_dataSource, _sql, out var command))
             {
                 command.Parameters.Add(new NpgsqlParameter<TKey[]> { TypedValue = [.. lookups.Select(l => l.Key).Distinct()] });
-                await using var reader = await command.ExecuteReaderAsync();
+                await using var reader = await GenericPlan.ExecuteReaderAsync(batch);
                 while (await reader.ReadAsync())
                 {
                     var (key, row) = _read(reader);

@@ -1,4 +1,5 @@
 using Npgsql;
+using OwlFactory.Database;
 using OwlFactory.Database.Batching;
 using OwlFactory.GrainInterfaces.Tasks;
 
@@ -87,15 +88,16 @@ public sealed class TaskStore : IAsyncDisposable
     /// Claims up to <paramref name="count"/> queued tasks of the given types for a server, in queue order
     /// (<see cref="TaskQueueOrder"/>). Each type is read in its own index range (so tasks of other types, however
     /// many, cost nothing), the best of them are taken. Rows another server is claiming are skipped, not waited for;
-    /// a claim older than 30 s (its silo died before assigning) is claimable again.
+    /// a claim older than 30 s (its silo died before assigning) is claimable again. It runs on its generic plan
+    /// (<see cref="GenericPlan"/>): the rows it marks are found by key, so the plan does not depend on how many it takes.
     /// </summary>
     public async Task<List<Guid>> ClaimAsync(Guid serverId, string[] taskTypes, int count)
     {
-        await using var command = _dataSource.CreateCommand(ClaimSql);
+        await using var batch = GenericPlan.CreateBatch(_dataSource, ClaimSql, out var command);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = taskTypes });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = count });
-        await using var reader = await command.ExecuteReaderAsync();
+        await using var reader = await GenericPlan.ExecuteReaderAsync(batch);
         var claimed = new List<Guid>(count);
         while (await reader.ReadAsync())
         {
@@ -105,7 +107,7 @@ public sealed class TaskStore : IAsyncDisposable
         return claimed;
     }
 
-    private static readonly string ClaimSql =
+    internal static readonly string ClaimSql =
         $"""
         WITH candidates AS (
             SELECT c.task_id, c.front, c.priority, c.enqueued_at
@@ -119,8 +121,8 @@ public sealed class TaskStore : IAsyncDisposable
         picked AS (SELECT * FROM candidates ORDER BY {TaskQueueOrder.Columns} LIMIT $3),
         claimed AS (
             UPDATE task_queue q SET claimed_by = $1, claimed_at = now()
-            FROM picked WHERE q.task_id = picked.task_id
-            RETURNING picked.*)
+            WHERE q.task_id = ANY(ARRAY(SELECT task_id FROM picked))
+            RETURNING q.task_id, q.front, q.priority, q.enqueued_at)
         SELECT task_id FROM claimed c ORDER BY {TaskQueueOrder.Of("c")}
         """;
 
