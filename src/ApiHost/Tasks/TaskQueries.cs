@@ -31,13 +31,13 @@ public sealed class TaskQueries(NpgsqlDataSource dataSource, TimeProvider clock)
                (SELECT count(*) FROM gpu_servers s
                 WHERE s.deleted_at IS NULL AND NOT s.maintenance AND s.status IN ('online', 'busy') AND $2 = ANY(s.task_types)
                   AND s.max_concurrent_tasks > (SELECT count(*) FROM tasks t
-                                                WHERE t.gpu_server_id = s.id AND t.status IN {{TaskStatuses.ActiveInSql}})),
+                                                WHERE t.gpu_server_id = s.id AND {{TaskStatuses.ActiveIn("t")}})),
                (SELECT coalesce(array_agg(coalesce(t.estimated_duration, $3) ORDER BY {{TaskQueueOrder.Of("a")}}), '{}')
                 FROM (SELECT * FROM ahead ORDER BY {{TaskQueueOrder.Columns}} LIMIT 1000) a
                 JOIN tasks t ON t.id = a.task_id),
                (SELECT coalesce(array_agg(greatest(0, extract(epoch FROM t.started_at + make_interval(mins => coalesce(t.estimated_duration, $3)) - now()))::float8), '{}')
                 FROM tasks t JOIN gpu_servers s ON s.id = t.gpu_server_id
-                WHERE t.status IN {{TaskStatuses.ActiveInSql}} AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
+                WHERE {{TaskStatuses.ActiveIn("t")}} AND t.gpu_server_id IS NOT NULL AND $2 = ANY(s.task_types))
         """;
 
     public async Task<PagedList<TaskResponse>> ListAsync(TaskListQuery query, Guid? userId, CancellationToken cancellationToken)

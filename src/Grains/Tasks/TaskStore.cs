@@ -52,7 +52,7 @@ public sealed class TaskStore : IAsyncDisposable
     {
         await using var batch = _dataSource.CreateBatch();
         batch.BatchCommands.Add(new NpgsqlBatchCommand(
-            $"SELECT id FROM tasks WHERE user_id = $1 AND deleted_at IS NULL AND status IN {TaskStatuses.ActiveInSql}")
+            $"SELECT id FROM tasks t WHERE user_id = $1 AND deleted_at IS NULL AND {TaskStatuses.ActiveIn("t")}")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT count(*) FROM tasks WHERE user_id = $1 AND deleted_at IS NULL")
             { Parameters = { new NpgsqlParameter<Guid> { TypedValue = userId } } });
@@ -72,7 +72,7 @@ public sealed class TaskStore : IAsyncDisposable
     public async Task<List<(Guid TaskId, bool Started)>> LoadServerTasksAsync(Guid serverId)
     {
         await using var command = _dataSource.CreateCommand(
-            $"SELECT id, status = '{TaskStatuses.Running}' FROM tasks WHERE gpu_server_id = $1 AND status IN {TaskStatuses.ActiveInSql}");
+            $"SELECT id, status = '{TaskStatuses.Running}' FROM tasks t WHERE gpu_server_id = $1 AND {TaskStatuses.ActiveIn("t")}");
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = serverId });
         await using var reader = await command.ExecuteReaderAsync();
         var tasks = new List<(Guid, bool)>();
@@ -290,8 +290,9 @@ public sealed class TaskStore : IAsyncDisposable
     {
         await using var command = _dataSource.CreateCommand(
             $"""
-            SELECT id FROM tasks
-            WHERE status = '{TaskStatuses.Running}' AND started_at + make_interval(secs => timeout_seconds) < now()
+            SELECT id FROM tasks t
+            WHERE {TaskStatuses.ActiveIn("t")} AND gpu_server_id IS NOT NULL AND status = '{TaskStatuses.Running}'
+              AND started_at + make_interval(secs => timeout_seconds) < now()
             LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
