@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.RegularExpressions;
 using OwlFactory.Tests.Infrastructure;
 
 namespace OwlFactory.Tests.Http;
@@ -19,24 +21,32 @@ public sealed class ObservabilityHttpTests(SystemFixture system) : IDisposable
     [Fact]
     public async Task Metrics_PrometheusScrape_HasAspNetCoreOrleansAndPlatformInstruments()
     {
-        // The tasks gauge has a series per status of the tasks there are: one task of its own makes that so whichever
-        // tests ran before (cancelled at once, so no agent of another test runs it).
+        // A pending task of its own (of a type no agent of another test runs) is counted by the next refresh of the
+        // tasks in flight, whatever other tests left; it is cancelled once seen.
         var user = await _api.CreateUserAsync();
-        var task = await _api.PostAsync("/api/tasks", new { title = "metrics", task_type = "test" }, user.Token);
+        var funded = await _api.PutAsync($"/api/admin/users/{user.Id}", new { balance = 100m }, await _api.LoginAdminAsync());
+        Assert.Equal(HttpStatusCode.OK, funded.Status);
+        var task = await _api.PostAsync("/api/tasks", new { title = "metrics", task_type = "data_processing" }, user.Token);
         Assert.Equal(HttpStatusCode.Created, task.Status);
-        await _api.PostAsync($"/api/tasks/{task.Data["id"]!.GetValue<string>()}/cancel", null, user.Token);
         // A heartbeat-free scrape still has the gauges; a request first makes sure the HTTP histogram has a sample.
         await _api.GetAsync("/api/health");
         // The gauges are read from the database every 10 s.
         var text = await Poll.UntilAsync(
-            () => _http.GetStringAsync("/metrics"), t => t.Contains("owl_tasks{", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(25), TimeSpan.FromMilliseconds(250), _ => "the scrape never had the tasks gauge");
+            () => _http.GetStringAsync("/metrics"), t => PendingTasks(t) > 0,
+            TimeSpan.FromSeconds(25), TimeSpan.FromMilliseconds(250), _ => "the scrape never counted a pending task");
+        await _api.PostAsync($"/api/tasks/{task.Data["id"]!.GetValue<string>()}/cancel", null, user.Token);
 
         Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
         Assert.Contains("orleans_", text, StringComparison.Ordinal);
         Assert.Contains("owl_queue_length", text, StringComparison.Ordinal);
         Assert.Contains("owl_tasks{", text, StringComparison.Ordinal);
         Assert.Contains("owl_logs_dropped_total", text, StringComparison.Ordinal);
+    }
+
+    private static long PendingTasks(string scrape)
+    {
+        var series = Regex.Match(scrape, "^owl_tasks\\{[^}]*status=\"pending\"[^}]*\\} ([0-9]+)", RegexOptions.Multiline);
+        return series.Success ? long.Parse(series.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
     [Fact]
