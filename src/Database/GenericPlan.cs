@@ -17,7 +17,7 @@ public static class GenericPlan
     // goes back to the pool as it came, and every other statement keeps PostgreSQL's own choice.
     private const string Force = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)";
 
-    /// <summary>A command for <paramref name="sql"/> to fill with parameters and run with <see cref="ExecuteReaderAsync"/>.</summary>
+    /// <summary>A batch that runs <paramref name="sql"/>; fill <paramref name="command"/>'s parameters, then run it with <see cref="ExecuteReaderAsync"/>.</summary>
     public static NpgsqlBatch CreateBatch(NpgsqlDataSource dataSource, string sql, out NpgsqlBatchCommand command)
     {
         var batch = dataSource.CreateBatch();

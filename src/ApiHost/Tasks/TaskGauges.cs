@@ -16,7 +16,7 @@ public sealed partial class TaskGauges(NpgsqlDataSource dataSource, TimeProvider
     private static readonly TimeSpan LiveInterval = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan FinishedInterval = TimeSpan.FromMinutes(10);
 
-    // A finished task is never deleted while active, so the active ones are found by the index over active, undeleted tasks.
+    // Only a finished task can be deleted, so every active task is in the index over active, undeleted tasks.
     private static readonly string LiveSql =
         $"SELECT status, count(*) FROM tasks t WHERE {TaskStatuses.ActiveIn("t")} AND t.deleted_at IS NULL GROUP BY status " +
         "UNION ALL SELECT 'queue', count(*) FROM task_queue";

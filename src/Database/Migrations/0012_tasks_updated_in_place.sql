@@ -3,7 +3,7 @@
 -- index entry at all (a HOT update). The status and updated_at change at every step, so no index covers them any more:
 -- the indexes over the active tasks (pending or running) key on completed_at, which is null exactly while a task is
 -- active (every end sets it, a retry clears it) and changes once, at the end. A start is then written in place; an
--- assignment and an end still index the row, in four indexes and three instead of six and five.
+-- assignment and an end still index the row, in five indexes and three instead of six and five.
 -- Lists filtered by status read a user's tasks in creation order (or the whole table for the admin's count), as
 -- they do without a filter.
 CREATE INDEX IF NOT EXISTS ix_tasks_user_active ON tasks (user_id) WHERE completed_at IS NULL AND deleted_at IS NULL;

@@ -26,8 +26,8 @@ public sealed class TableStatisticsTests : IAsyncLifetime
         await InsertAsync(1, 20);
         await TestDatabase.ScalarAsync<int>($"ANALYZE {_table}");
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
-        await ExecuteAsync(connection, "SET plan_cache_mode = force_generic_plan");
-        await ExecuteAsync(connection,
+        await TestDatabase.ExecuteAsync(connection, "SET plan_cache_mode = force_generic_plan");
+        await TestDatabase.ExecuteAsync(connection,
             $"PREPARE lookup(int[]) AS SELECT p.pad FROM {_table} p JOIN unnest($1) AS v(id) ON p.id = v.id");
         Assert.Contains("Seq Scan", await PlanAsync(connection));
 
@@ -61,12 +61,6 @@ public sealed class TableStatisticsTests : IAsyncLifetime
 
     private Task<int> InsertAsync(int from, int to) => TestDatabase.ScalarAsync<int>(
         $"INSERT INTO {_table} (id, pad) SELECT g, repeat('x', 40) FROM generate_series($1::int, $2::int) g", from, to);
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 
     private static async Task<string> PlanAsync(NpgsqlConnection connection)
     {

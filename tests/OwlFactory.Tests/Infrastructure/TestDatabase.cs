@@ -35,6 +35,13 @@ public static class TestDatabase
         return connectionString;
     }
 
+    /// <summary>Runs <paramref name="sql"/> on a connection the test holds (its session settings, temporary tables, transaction).</summary>
+    public static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     public static async Task<T?> ScalarAsync<T>(string sql, params object[] parameters)
     {
         await using var command = DataSource.CreateCommand(sql);

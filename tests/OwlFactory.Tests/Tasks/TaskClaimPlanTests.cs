@@ -17,15 +17,15 @@ public sealed class TaskClaimPlanTests
         await using var connection = await TestDatabase.DataSource.OpenConnectionAsync();
         // A queue of this session's own (a temporary table comes first on the search path) with 50,000 tasks of one
         // type, its statistics up to date.
-        await ExecuteAsync(connection, "CREATE TEMPORARY TABLE task_queue (LIKE public.task_queue INCLUDING ALL)");
-        await ExecuteAsync(connection,
+        await TestDatabase.ExecuteAsync(connection, "CREATE TEMPORARY TABLE task_queue (LIKE public.task_queue INCLUDING ALL)");
+        await TestDatabase.ExecuteAsync(connection,
             """
             INSERT INTO task_queue (task_id, task_type, priority, enqueued_at)
             SELECT gen_random_uuid(), 'training', 1 + g % 5, now() - g * interval '1 second' FROM generate_series(1, 50000) g
             """);
-        await ExecuteAsync(connection, "ANALYZE task_queue");
-        await ExecuteAsync(connection, "SET plan_cache_mode = force_generic_plan");
-        await ExecuteAsync(connection, $"PREPARE claim (uuid, text[], int) AS {TaskStore.ClaimSql}");
+        await TestDatabase.ExecuteAsync(connection, "ANALYZE task_queue");
+        await TestDatabase.ExecuteAsync(connection, "SET plan_cache_mode = force_generic_plan");
+        await TestDatabase.ExecuteAsync(connection, $"PREPARE claim (uuid, text[], int) AS {TaskStore.ClaimSql}");
 
         var plan = new List<string>();
         await using (var explain = new NpgsqlCommand("EXPLAIN (COSTS OFF) EXECUTE claim(gen_random_uuid(), '{training,inference}', 2)", connection))
@@ -37,14 +37,8 @@ public sealed class TaskClaimPlanTests
             }
         }
 
-        await ExecuteAsync(connection, "DEALLOCATE claim; RESET plan_cache_mode; DROP TABLE task_queue");
+        await TestDatabase.ExecuteAsync(connection, "DEALLOCATE claim; RESET plan_cache_mode; DROP TABLE task_queue");
         Assert.DoesNotContain(plan, line => line.Contains("Seq Scan", StringComparison.Ordinal));
         Assert.Contains(plan, line => line.Contains("task_queue_pkey", StringComparison.Ordinal));
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
     }
 }
