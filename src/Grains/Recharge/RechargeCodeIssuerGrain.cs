@@ -60,6 +60,6 @@ public sealed partial class RechargeCodeIssuerGrain(RechargeCodeStore store, Tim
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Codes issued; refreshing recharge_codes' statistics failed")]
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Codes issued; refreshing recharge_codes' statistics failed")]
     private static partial void LogStatisticsNotRefreshed(ILogger logger, Exception exception);
 }
