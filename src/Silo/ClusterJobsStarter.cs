@@ -1,3 +1,4 @@
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Admin;
 using OwlFactory.GrainInterfaces.Recharge;
 using OwlFactory.GrainInterfaces.Tasks;
@@ -17,9 +18,9 @@ internal sealed partial class ClusterJobsStarter(IGrainFactory grains, ILogger<C
         {
             try
             {
-                await grains.GetGrain<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
-                await grains.GetGrain<ITaskSweeperGrain>(0).EnsureScheduledAsync();
-                await grains.GetGrain<ILogRetentionGrain>(0).EnsureScheduledAsync();
+                await grains.Reference<IRechargeSettlementGrain>(0).EnsureScheduledAsync();
+                await grains.Reference<ITaskSweeperGrain>(0).EnsureScheduledAsync();
+                await grains.Reference<ILogRetentionGrain>(0).EnsureScheduledAsync();
                 return;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)

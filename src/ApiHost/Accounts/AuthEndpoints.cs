@@ -3,6 +3,7 @@ using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Throttling;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Accounts;
@@ -27,7 +28,7 @@ public static class AuthEndpoints
         }
 
         var newId = operation.Id("register");
-        var result = await client.GetGrain<IUserGrain>(newId)
+        var result = await client.Reference<IUserGrain>(newId)
             .RegisterAsync(new RegisterCommand(request.Email!, request.Username!, request.Password!, request.FullName, UserRole.User));
         return result.Status switch
         {
@@ -74,7 +75,7 @@ public static class AuthEndpoints
             AuditLog.SetUser(http, userId);
         }
 
-        var result = await client.GetGrain<IUserGrain>(userId).LoginAsync(request.Password!);
+        var result = await client.Reference<IUserGrain>(userId).LoginAsync(request.Password!);
         switch (result.Status)
         {
             case AccountStatus.Ok:

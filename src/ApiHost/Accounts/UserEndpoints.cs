@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Tasks;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Accounts;
@@ -29,7 +30,7 @@ public static class UserEndpoints
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateMeAsync(
         UpdateProfileRequest request, IClusterClient client, ClaimsPrincipal user)
     {
-        var result = await client.GetGrain<IUserGrain>(user.GetUserId()).UpdateProfileAsync(request.Username, request.FullName);
+        var result = await client.Reference<IUserGrain>(user.GetUserId()).UpdateProfileAsync(request.Username, request.FullName);
         return result.Status switch
         {
             AccountStatus.Ok => ApiResults.Ok(UserResponse.From(result.Profile!), "updated"),
@@ -43,7 +44,7 @@ public static class UserEndpoints
     {
         var userId = user.GetUserId();
         var result = await sessions.RevokeAsync(userId,
-            () => client.GetGrain<IUserGrain>(userId).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!),
+            () => client.Reference<IUserGrain>(userId).ChangePasswordAsync(request.CurrentPassword!, request.NewPassword!),
             r => r.Status == AccountStatus.Ok);
         switch (result.Status)
         {
@@ -63,7 +64,7 @@ public static class UserEndpoints
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<UserStatsResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetStatsAsync(
         IClusterClient client, TaskQueries tasks, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
-        var profile = await client.GetGrain<IUserGrain>(user.GetUserId()).GetProfileAsync();
+        var profile = await client.Reference<IUserGrain>(user.GetUserId()).GetProfileAsync();
         if (profile is null)
         {
             return ApiResults.NotFound("User");

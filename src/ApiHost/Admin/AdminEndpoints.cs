@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using OwlFactory.ApiHost.Accounts;
 using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
 
@@ -39,7 +40,7 @@ public static class AdminEndpoints
         var change = new AdminUserChange(request.Role, request.IsActive, request.Balance, request.Username, request.FullName);
         // A role or active flag change revokes the account's tokens: answered once the hosts have dropped its session.
         var result = await sessions.RevokeAsync(id,
-            () => client.GetGrain<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, operation.Id("admin-update")),
+            () => client.Reference<IUserAdministrationGrain>(0).UpdateUserAsync(user.GetUserId(), id, change, operation.Id("admin-update")),
             r => r.Status == AccountStatus.Ok && (request.Role is not null || request.IsActive is not null));
         return result.Status switch
         {
@@ -54,7 +55,7 @@ public static class AdminEndpoints
     }
 
     internal static async Task<JsonHttpResult<ApiEnvelope<SystemConfig>>> GetConfigAsync(IClusterClient client)
-        => ApiResults.Ok(await client.GetGrain<ISystemConfigGrain>(0).GetAsync());
+        => ApiResults.Ok(await client.Reference<ISystemConfigGrain>(0).GetAsync());
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<SystemConfig>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateConfigAsync(
         JsonObject body, IClusterClient client, IOptions<JsonOptions> json, ClaimsPrincipal user)
@@ -80,6 +81,6 @@ public static class AdminEndpoints
         var change = new SystemConfigChange(request.MaxConcurrentTasksPerUser, request.DefaultTaskTimeout, request.MaintenanceMode,
             request.MaintenanceMessage, request.HeartbeatTimeoutSeconds, request.TaskPrices?.ToImmutableSortedDictionary(),
             request.LogRetentionDays);
-        return ApiResults.Ok(await client.GetGrain<ISystemConfigGrain>(0).UpdateAsync(change, user.GetUserId()), "updated");
+        return ApiResults.Ok(await client.Reference<ISystemConfigGrain>(0).UpdateAsync(change, user.GetUserId()), "updated");
     }
 }

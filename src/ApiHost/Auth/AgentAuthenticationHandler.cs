@@ -51,7 +51,7 @@ internal sealed class AgentAuthenticationHandler(
 
         // The heartbeat, the hottest call there is, checks the token in its own (single) grain call instead.
         var checkedByEndpoint = Context.GetEndpoint()?.Metadata.GetMetadata<TokenCheckedByEndpoint>() is not null;
-        if (!checkedByEndpoint && !await client.GetGrain<IGpuServerGrain>(serverId).AuthenticateAsync(secretHash))
+        if (!checkedByEndpoint && !await client.Reference<IGpuServerGrain>(serverId).AuthenticateAsync(secretHash))
         {
             Refused.Add(1, new KeyValuePair<string, object?>("reason", "unknown"));
             return AuthenticateResult.Fail("Unknown or rotated agent token.");

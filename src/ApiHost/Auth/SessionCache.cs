@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using OwlFactory.Database.Notifications;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Auth;
@@ -71,7 +72,7 @@ internal sealed class SessionCache : IDisposable
     {
         var tokenTicket = _tokens.BeginRead();
         var profileTicket = _profiles.BeginRead();
-        var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
+        var session = await client.Reference<IUserGrain>(userId).GetSessionAsync();
         if (session is not null)
         {
             _tokens.Keep(userId, session, session.Version, tokenTicket);

@@ -42,7 +42,7 @@ public static class AgentEndpoints
         Guid taskId, ClaimsPrincipal agent, IClusterClient client, Func<ITaskGrain, Guid, Task<TaskOutcome>> call)
     {
         var serverId = Guid.Parse(agent.FindFirstValue(AgentAuthenticationHandler.ServerIdClaim)!);
-        var grain = client.GetGrain<ITaskGrain>(taskId);
+        var grain = client.Reference<ITaskGrain>(taskId);
         var outcome = await call(grain, serverId);
         switch (outcome)
         {
@@ -75,7 +75,7 @@ public static class AgentEndpoints
             request.MemoryUsage,
             [.. (request.Gpus ?? []).Select(g => new GpuSample(g.GpuId, g.Name ?? $"GPU {g.GpuId}", g.Usage, g.MemoryUsed, g.MemoryTotal, g.Temperature))],
             [.. (request.RunningTasks ?? []).Select(t => new RunningTaskProgress(t.TaskId, t.Progress))]);
-        var reply = await client.GetGrain<IGpuServerGrain>(serverId).HeartbeatAsync(
+        var reply = await client.Reference<IGpuServerGrain>(serverId).HeartbeatAsync(
             agent.FindFirstValue(AgentAuthenticationHandler.TokenHashClaim)!, sample, TimeSpan.FromSeconds(wait ?? 0));
         if (reply is null)
         {

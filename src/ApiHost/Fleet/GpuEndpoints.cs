@@ -35,15 +35,15 @@ public static class GpuEndpoints
     }
 
     internal static async Task<JsonHttpResult<ApiEnvelope<List<ServerResponse>>>> ListAsync(IClusterClient client)
-        => ApiResults.Ok((await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync()).Select(ServerResponse.From).ToList());
+        => ApiResults.Ok((await client.Reference<IFleetDirectoryGrain>(0).ListAsync()).Select(ServerResponse.From).ToList());
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerResponse>>, JsonHttpResult<ApiErrorEnvelope>>> GetAsync(Guid id, IClusterClient client)
-        => await client.GetGrain<IGpuServerGrain>(id).GetSummaryAsync() is { } s
+        => await client.Reference<IGpuServerGrain>(id).GetSummaryAsync() is { } s
             ? ApiResults.Ok(ServerResponse.From(s))
             : ApiResults.NotFound("GPU server");
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerStatusResponse>>, JsonHttpResult<ApiErrorEnvelope>>> StatusAsync(Guid id, IClusterClient client)
-        => await client.GetGrain<IGpuServerGrain>(id).GetLiveStatusAsync() is { } s
+        => await client.Reference<IGpuServerGrain>(id).GetLiveStatusAsync() is { } s
             ? ApiResults.Ok(ServerStatusResponse.From(s))
             : ApiResults.NotFound("GPU server");
 
@@ -55,7 +55,7 @@ public static class GpuEndpoints
             return ApiResults.Validation("minutes", "must be between 1 and 60");
         }
 
-        var grain = client.GetGrain<IGpuServerGrain>(id);
+        var grain = client.Reference<IGpuServerGrain>(id);
         if (await grain.GetSummaryAsync() is not { } summary)
         {
             return ApiResults.NotFound("GPU server");
@@ -70,13 +70,13 @@ public static class GpuEndpoints
         => ApiResults.Ok(await OverviewOfAsync(client, tasks, cancellationToken));
 
     private static async Task<ClusterOverviewResponse> OverviewOfAsync(IClusterClient client, TaskQueries tasks, CancellationToken cancellationToken)
-        => ClusterOverviewResponse.From(await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync(),
+        => ClusterOverviewResponse.From(await client.Reference<IFleetDirectoryGrain>(0).ListAsync(),
             (int)await tasks.QueueLengthAsync(cancellationToken));
 
     internal static async Task<Results<ServerSentEventsResult<ServerStatusResponse>, JsonHttpResult<ApiErrorEnvelope>>> TelemetryStream(
         Guid id, IClusterClient client, StreamSessions streams, HttpContext http)
     {
-        var current = await client.GetGrain<IGpuServerGrain>(id).GetLiveStatusAsync();
+        var current = await client.Reference<IGpuServerGrain>(id).GetLiveStatusAsync();
         if (current is null)
         {
             return ApiResults.NotFound("GPU server");
@@ -98,7 +98,7 @@ public static class GpuEndpoints
     {
         var id = operation.Id("server");
         var (token, hash) = agentTokens.Issue(id);
-        var grain = client.GetGrain<IGpuServerGrain>(id);
+        var grain = client.Reference<IGpuServerGrain>(id);
         var spec = new ServerSpec(request.Name!, request.Host!, request.GpuCount, request.MaxConcurrentTasks, request.TotalMemory, request.Description);
         return await grain.CreateAsync(spec, hash) switch
         {
@@ -110,7 +110,7 @@ public static class GpuEndpoints
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<ServerResponse>>, JsonHttpResult<ApiErrorEnvelope>>> UpdateAsync(
         Guid id, UpdateServerRequest request, IClusterClient client)
     {
-        var grain = client.GetGrain<IGpuServerGrain>(id);
+        var grain = client.Reference<IGpuServerGrain>(id);
         if (await grain.GetSummaryAsync() is not { } s)
         {
             return ApiResults.NotFound("GPU server");
@@ -127,7 +127,7 @@ public static class GpuEndpoints
     }
 
     internal static async Task<Results<JsonHttpResult<ApiEnvelope<object?>>, JsonHttpResult<ApiErrorEnvelope>>> DeleteAsync(Guid id, IClusterClient client)
-        => await client.GetGrain<IGpuServerGrain>(id).DeleteAsync() switch
+        => await client.Reference<IGpuServerGrain>(id).DeleteAsync() switch
         {
             ServerWriteStatus.Ok => ApiResults.Ok<object?>(null, "deleted"),
             ServerWriteStatus.RunsTasks => ApiResults.Error(StatusCodes.Status409Conflict, ErrorCodes.InvalidState, "The server is running tasks"),
@@ -138,7 +138,7 @@ public static class GpuEndpoints
         Guid id, IClusterClient client, AgentTokenIssuer agentTokens)
     {
         var (token, hash) = agentTokens.Issue(id);
-        var grain = client.GetGrain<IGpuServerGrain>(id);
+        var grain = client.Reference<IGpuServerGrain>(id);
         return await grain.RotateTokenAsync(hash)
             ? ApiResults.Ok(new ServerCreatedResponse(ServerResponse.From((await grain.GetSummaryAsync())!), token), "token rotated")
             : ApiResults.NotFound("GPU server");
@@ -160,7 +160,7 @@ public static class GpuEndpoints
             return Task.CompletedTask;
         });
         // The grain publishes samples only while someone watches; the lease is renewed well before it runs out.
-        var server = client.GetGrain<IGpuServerGrain>(current.ServerId);
+        var server = client.Reference<IGpuServerGrain>(current.ServerId);
         await server.WatchAsync();
         using var renew = new PeriodicTimer(TimeSpan.FromSeconds(20));
         var renewing = RenewWatchAsync(server, renew, cancellationToken);

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using OwlFactory.ApiHost.Http;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Admin;
 
 namespace OwlFactory.ApiHost.Health;
@@ -59,7 +60,7 @@ public static class HealthEndpoints
     {
         try
         {
-            await client.GetGrain<ISystemConfigGrain>(0).GetAsync().WaitAsync(CheckTimeout);
+            await client.Reference<ISystemConfigGrain>(0).GetAsync().WaitAsync(CheckTimeout);
             return true;
         }
         catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))
@@ -72,7 +73,7 @@ public static class HealthEndpoints
     {
         try
         {
-            var hosts = await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(CheckTimeout);
+            var hosts = await client.Reference<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(CheckTimeout);
             return hosts.Count;
         }
         catch (Exception e) when (ApiExceptionHandler.IsUnavailable(e))

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Idempotency;
 
 namespace OwlFactory.ApiHost.Http;
@@ -22,7 +23,7 @@ public sealed class IdempotencyKeys(IClusterClient client, IOptions<JsonOptions>
         var body = JsonSerializer.SerializeToUtf8Bytes(request, request.GetType(), json.Value.SerializerOptions);
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(body));
         var keyHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-        return client.GetGrain<IIdempotencyKeyGrain>($"{scope}:{userId:N}:{keyHash}").ClaimAsync(fingerprint);
+        return client.Reference<IIdempotencyKeyGrain>($"{scope}:{userId:N}:{keyHash}").ClaimAsync(fingerprint);
     }
 
     /// <summary>The answer to a key reused with another request.</summary>

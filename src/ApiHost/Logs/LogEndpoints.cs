@@ -8,6 +8,7 @@ using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Input;
 using OwlFactory.ApiHost.Streaming;
 using OwlFactory.ApiHost.Tasks;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.ApiHost.Logs;
@@ -60,7 +61,7 @@ public static class LogEndpoints
         Guid taskId, [AsParameters] TaskLogQuery query, IClusterClient client, TaskQueries tasks, StreamSessions streams,
         ClaimsPrincipal user, HttpContext http, CancellationToken cancellationToken)
     {
-        var grain = client.GetGrain<ITaskGrain>(taskId);
+        var grain = client.Reference<ITaskGrain>(taskId);
         if (await grain.VisibleToAsync(user) is null)
         {
             return ApiResults.NotFound("Task");

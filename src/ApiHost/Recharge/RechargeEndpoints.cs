@@ -7,6 +7,7 @@ using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Throttling;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Recharge;
 
 namespace OwlFactory.ApiHost.Recharge;
@@ -30,7 +31,7 @@ public static class RechargeEndpoints
         CreateCodesRequest request, IClusterClient client, ClaimsPrincipal user)
     {
         var expiresAt = request.ExpiresAt is { } t ? DateTime.SpecifyKind(t.ToUniversalTime(), DateTimeKind.Utc) : (DateTime?)null;
-        var batch = await client.GetGrain<IRechargeCodeIssuerGrain>(0).IssueAsync(new IssueCodesCommand(
+        var batch = await client.Reference<IRechargeCodeIssuerGrain>(0).IssueAsync(new IssueCodesCommand(
             request.Amount!.Value, request.Description, request.BatchSize, expiresAt, request.MaxUses, user.GetUserId()));
         return ApiResults.Created(new IssuedCodesResponse(batch.BatchId, batch.Codes, batch.Codes.Length,
             request.Amount.Value * batch.Codes.Length), "codes generated");
@@ -58,7 +59,7 @@ public static class RechargeEndpoints
         {
             // The code's grain takes the attempt's place in the user's throttle, then redeems.
             var hash = RechargeCodes.Hash(symbols);
-            result = await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash)).RedeemAsync(userId,
+            result = await client.Reference<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash)).RedeemAsync(userId,
                 OperationId(userId, idempotencyKey, hash, operation), audit.Ahead(http, StatusCodes.Status200OK), throttle.RedeemLimit);
         }
         else
@@ -98,7 +99,7 @@ public static class RechargeEndpoints
         Guid id, IClusterClient client, RechargeQueries queries, CancellationToken cancellationToken)
     {
         var hash = await queries.FindCodeHashAsync(id, cancellationToken);
-        if (hash is null || !await client.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash)).DisableAsync())
+        if (hash is null || !await client.Reference<IRechargeCodeGrain>(RechargeCodes.GrainKey(hash)).DisableAsync())
         {
             return ApiResults.NotFound("Recharge code");
         }

@@ -1,5 +1,6 @@
 using OwlFactory.ApiHost.Fleet;
 using OwlFactory.ApiHost.Tasks;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Fleet;
 
 namespace OwlFactory.ApiHost.Streaming;
@@ -30,7 +31,7 @@ public sealed class ClusterOverviewFeed(IClusterClient client, TaskQueries tasks
                 return refreshed;
             }
 
-            var overview = ClusterOverviewResponse.From(await client.GetGrain<IFleetDirectoryGrain>(0).ListAsync(),
+            var overview = ClusterOverviewResponse.From(await client.Reference<IFleetDirectoryGrain>(0).ListAsync(),
                 (int)await tasks.QueueLengthAsync(cancellationToken));
             _latest = (overview, clock.GetUtcNow());
             return overview;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using Microsoft.Extensions.Options;
 using OwlFactory.ApiHost.Auth;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.ApiHost.Streaming;
@@ -60,7 +61,7 @@ public sealed partial class StreamSessions(IClusterClient client, IOptions<Strea
     {
         try
         {
-            var session = await client.GetGrain<IUserGrain>(userId).GetSessionAsync();
+            var session = await client.Reference<IUserGrain>(userId).GetSessionAsync();
             return session is not null && session.IsActive && session.TokenVersion == version
                 && string.Equals(session.Role, role, StringComparison.Ordinal);
         }

@@ -7,6 +7,7 @@ using OwlFactory.ApiHost.Auth;
 using OwlFactory.ApiHost.Http;
 using OwlFactory.ApiHost.Logs;
 using OwlFactory.ApiHost.Streaming;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Admin;
 using OwlFactory.GrainInterfaces.Billing;
@@ -51,7 +52,7 @@ public static class TaskEndpoints
         var submission = new TaskSubmission(request.Title!.Trim(), request.Description, request.TaskType!.Trim(), request.Priority,
             request.EstimatedDuration, request.Config?.ToJsonString() ?? "{}", idempotencyKey, operation.Id("submit"),
             audit.Ahead(http, StatusCodes.Status201Created));
-        var result = await client.GetGrain<IUserGrain>(user.GetUserId()).SubmitTaskAsync(submission);
+        var result = await client.Reference<IUserGrain>(user.GetUserId()).SubmitTaskAsync(submission);
         if (result.Audited)
         {
             AuditLog.Recorded(http);
@@ -64,7 +65,7 @@ public static class TaskEndpoints
 
     internal static async Task<JsonHttpResult<ApiEnvelope<TaskTypesResponse>>> TypesAsync(IClusterClient client)
     {
-        var config = await client.GetGrain<ISystemConfigGrain>(0).GetAsync();
+        var config = await client.Reference<ISystemConfigGrain>(0).GetAsync();
         var types = config.TaskPrices
             .Select(p => new TaskTypePrice(p.Key, p.Value, TaskBilling.Hold(p.Value, config.DefaultTaskTimeout)))
             .ToList();
@@ -94,7 +95,7 @@ public static class TaskEndpoints
         QueueInfo? queue = null;
         if (task.Status == TaskStatuses.Pending)
         {
-            var config = await client.GetGrain<ISystemConfigGrain>(0).GetAsync();
+            var config = await client.Reference<ISystemConfigGrain>(0).GetAsync();
             queue = await tasks.QueueInfoAsync(task, config.MaintenanceMode, cancellationToken);
         }
 
@@ -117,7 +118,7 @@ public static class TaskEndpoints
             return ApiResults.NotFound("Task");
         }
 
-        var result = await client.GetGrain<ITaskGrain>(id).DeleteAsync();
+        var result = await client.Reference<ITaskGrain>(id).DeleteAsync();
         return result.Outcome == TaskOutcome.Ok ? ApiResults.Ok<object?>(null, "task deleted") : Refusal(result);
     }
 
@@ -130,7 +131,7 @@ public static class TaskEndpoints
         }
 
         return streams.TryOpen(http) is { } lease
-            ? TypedResults.ServerSentEvents(FollowAsync(task, client.GetGrain<ITaskGrain>(id), lease.Token), "task")
+            ? TypedResults.ServerSentEvents(FollowAsync(task, client.Reference<ITaskGrain>(id), lease.Token), "task")
             : ApiResults.TooManyStreams(streams.MaxPerUser);
     }
 
@@ -176,12 +177,12 @@ public static class TaskEndpoints
             return ApiResults.NotFound("Task");
         }
 
-        var result = await action(client.GetGrain<ITaskGrain>(id));
+        var result = await action(client.Reference<ITaskGrain>(id));
         return result.Outcome == TaskOutcome.Ok ? ApiResults.Ok(TaskResponse.From(result.Task!), message) : Refusal(result);
     }
 
     private static Task<TaskView?> VisibleAsync(Guid id, IClusterClient client, ClaimsPrincipal user)
-        => client.GetGrain<ITaskGrain>(id).VisibleToAsync(user);
+        => client.Reference<ITaskGrain>(id).VisibleToAsync(user);
 
     private static JsonHttpResult<ApiErrorEnvelope> Refusal(TaskResult result) => result.Outcome switch
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Throttling;
 
 namespace OwlFactory.ApiHost.Throttling;
@@ -33,7 +34,7 @@ public sealed class ClientThrottle(IClusterClient client, IOptions<RateLimitSett
     /// </summary>
     public async Task<bool> CountRedeemRefusalAsync(Guid userId)
     {
-        var attempt = await BeginAsync(client.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), options.Value.RedeemFailures);
+        var attempt = await BeginAsync(client.Reference<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), options.Value.RedeemFailures);
         if (attempt is null)
         {
             return false;
@@ -46,5 +47,5 @@ public sealed class ClientThrottle(IClusterClient client, IOptions<RateLimitSett
     private Task<ThrottledAttempt?> BeginAsync(IThrottleGrain grain, int limit) => ThrottledAttempt.BeginAsync(grain, limit, WindowSeconds);
 
     private IThrottleGrain Grain(string bucket, HttpContext http)
-        => client.GetGrain<IThrottleGrain>($"{bucket}:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
+        => client.Reference<IThrottleGrain>($"{bucket}:{http.Connection.RemoteIpAddress?.ToString() ?? "unknown"}");
 }

@@ -1,3 +1,4 @@
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.Grains.Accounts;
@@ -6,8 +7,8 @@ public sealed class UserAdministrationGrain(UserStore store) : Grain, IUserAdmin
 {
     public async Task<AccountResult> UpdateUserAsync(Guid actorId, Guid targetId, AdminUserChange change, Guid operationId)
     {
-        var actor = await GrainFactory.GetGrain<IUserGrain>(actorId).GetProfileAsync();
-        var target = await GrainFactory.GetGrain<IUserGrain>(targetId).GetProfileAsync();
+        var actor = await GrainFactory.Reference<IUserGrain>(actorId).GetProfileAsync();
+        var target = await GrainFactory.Reference<IUserGrain>(targetId).GetProfileAsync();
         if (target is null)
         {
             return new AccountResult(AccountStatus.NotFound);
@@ -38,7 +39,7 @@ public sealed class UserAdministrationGrain(UserStore store) : Grain, IUserAdmin
             return new AccountResult(AccountStatus.LastSuperAdmin);
         }
 
-        return await GrainFactory.GetGrain<IUserGrain>(targetId).AdminApplyAsync(change, actorId, operationId);
+        return await GrainFactory.Reference<IUserGrain>(targetId).AdminApplyAsync(change, actorId, operationId);
     }
 
     private static int Rank(string role) => role switch

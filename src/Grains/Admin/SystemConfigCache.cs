@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Admin;
 
 namespace OwlFactory.Grains.Admin;
@@ -21,7 +22,7 @@ public sealed partial class SystemConfigCache(IGrainFactory grains, ILogger<Syst
         {
             try
             {
-                var next = await grains.GetGrain<ISystemConfigGrain>(0).WaitForChangeAsync(Current.Version, PollWait);
+                var next = await grains.Reference<ISystemConfigGrain>(0).WaitForChangeAsync(Current.Version, PollWait);
                 if (next.Version != Current.Version)
                 {
                     Current = next;

@@ -139,7 +139,7 @@ public sealed partial class GpuServerGrain(
             return true;
         });
         _state = null;
-        await GrainFactory.GetGrain<IFleetDirectoryGrain>(0).RemoveAsync(Id);
+        await GrainFactory.Reference<IFleetDirectoryGrain>(0).RemoveAsync(Id);
         if (await this.GetReminder(LivenessReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
@@ -281,7 +281,7 @@ public sealed partial class GpuServerGrain(
                 return;
             }
 
-            var assignments = await Task.WhenAll(claimed.Select(id => GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id)));
+            var assignments = await Task.WhenAll(claimed.Select(id => GrainFactory.Reference<ITaskGrain>(id).AssignAsync(Id)));
             foreach (var assignment in assignments)
             {
                 if (assignment is not null)
@@ -318,7 +318,7 @@ public sealed partial class GpuServerGrain(
 
     /// <summary>Brings the slots in line with the tasks table (see <see cref="ServerSlots.ReconcileAsync"/>).</summary>
     private async Task ReconcileSlotsAsync(TimeSpan grace)
-        => await _slots.ReconcileAsync(await tasks.LoadServerTasksAsync(Id), grace, id => GrainFactory.GetGrain<ITaskGrain>(id).AssignAsync(Id));
+        => await _slots.ReconcileAsync(await tasks.LoadServerTasksAsync(Id), grace, id => GrainFactory.Reference<ITaskGrain>(id).AssignAsync(Id));
 
     /// <summary>The server is gone: every task it held goes back to the queue (or fails after its third lost run).</summary>
     private async Task RequeueLostTasksAsync()
@@ -326,7 +326,7 @@ public sealed partial class GpuServerGrain(
         var lost = _slots.TakeAll();
         foreach (var taskId in lost)
         {
-            await GrainFactory.GetGrain<ITaskGrain>(taskId).ServerLostAsync(Id);
+            await GrainFactory.Reference<ITaskGrain>(taskId).ServerLostAsync(Id);
         }
 
         LogTasksRequeued(Id, lost.Count);
@@ -427,7 +427,7 @@ public sealed partial class GpuServerGrain(
     {
         if (_reports.TrySend(urgent))
         {
-            GrainFactory.GetGrain<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
+            GrainFactory.Reference<IFleetDirectoryGrain>(0).ReportAsync(Summary()).Ignore();
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         }
 
         var attempt = await ThrottledAttempt.BeginAsync(
-            GrainFactory.GetGrain<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), failureLimit.Limit, failureLimit.WindowSeconds);
+            GrainFactory.Reference<IThrottleGrain>(FailureLimit.RedeemFailuresKey(userId)), failureLimit.Limit, failureLimit.WindowSeconds);
         if (attempt is null)
         {
             return new RedeemResult(RedeemStatus.RateLimited);
@@ -72,7 +72,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
         CreditResult credit;
         try
         {
-            credit = await GrainFactory.GetGrain<IUserGrain>(userId).CreditClaimedRechargeAsync(claim);
+            credit = await GrainFactory.Reference<IUserGrain>(userId).CreditClaimedRechargeAsync(claim);
         }
         catch
         {
@@ -137,7 +137,7 @@ public sealed class RechargeCodeGrain(RechargeCodeStore store, TimeProvider cloc
 
     private async Task<RedeemResult> CreditAsync(Guid userId, Guid recordId)
     {
-        var credit = await GrainFactory.GetGrain<IUserGrain>(userId).CreditRechargeAsync(recordId, _state!.Amount);
+        var credit = await GrainFactory.Reference<IUserGrain>(userId).CreditRechargeAsync(recordId, _state!.Amount);
         return credit.Status == AccountStatus.Ok
             ? new RedeemResult(RedeemStatus.Ok, _state.Amount, credit.BalanceAfter, recordId)
             : new RedeemResult(RedeemStatus.NotFound);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Recharge;
 
 namespace OwlFactory.Grains.Recharge;
@@ -20,7 +21,7 @@ public sealed partial class RechargeSettlementGrain(RechargeCodeStore store, ILo
         var settled = 0;
         foreach (var pending in await store.FindUnsettledAsync(minimumAge, limit: 500))
         {
-            var code = GrainFactory.GetGrain<IRechargeCodeGrain>(RechargeCodes.GrainKey(pending.CodeHash));
+            var code = GrainFactory.Reference<IRechargeCodeGrain>(RechargeCodes.GrainKey(pending.CodeHash));
             var result = await code.RedeemAsync(pending.UserId, pending.RecordId);
             if (result.Status == RedeemStatus.Ok)
             {

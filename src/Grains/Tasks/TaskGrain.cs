@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 using OwlFactory.GrainInterfaces.Billing;
 using OwlFactory.GrainInterfaces.Fleet;
@@ -21,7 +22,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
     private double _liveProgress;
     private DateTime _progressWrittenAt;
 
-    private IUserGrain Owner => GrainFactory.GetGrain<IUserGrain>(_task!.UserId);
+    private IUserGrain Owner => GrainFactory.Reference<IUserGrain>(_task!.UserId);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -314,7 +315,7 @@ public sealed partial class TaskGrain(TaskStore store, TimeProvider clock, ILogg
         _timeout?.Dispose();
         if (current.GpuServerId is { } serverId)
         {
-            await GrainFactory.GetGrain<IGpuServerGrain>(serverId).ReleaseAsync(current.Id);
+            await GrainFactory.Reference<IGpuServerGrain>(serverId).ReleaseAsync(current.Id);
         }
 
         // A finished task is rarely asked for again, and its row answers if it is: at a thousand tasks a second,

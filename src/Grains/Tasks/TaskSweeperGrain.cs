@@ -1,4 +1,5 @@
 using Orleans.Runtime;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Tasks;
 
 namespace OwlFactory.Grains.Tasks;
@@ -13,7 +14,7 @@ public sealed class TaskSweeperGrain(TaskStore store) : Grain, ITaskSweeperGrain
     public async Task<int> SweepAsync()
     {
         var overdue = await store.FindOverdueAsync(limit: 1000);
-        await Task.WhenAll(overdue.Select(id => GrainFactory.GetGrain<ITaskGrain>(id).CheckAsync()));
+        await Task.WhenAll(overdue.Select(id => GrainFactory.Reference<ITaskGrain>(id).CheckAsync()));
         return overdue.Count;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OwlFactory.GrainInterfaces;
 using OwlFactory.GrainInterfaces.Accounts;
 
 namespace OwlFactory.Silo.Accounts;
@@ -55,7 +56,7 @@ internal sealed partial class AdminBootstrapper(
 
     private async Task RegisterAsync(BootstrapSettings s, string password)
     {
-        var result = await grains.GetGrain<IUserGrain>(BootstrapAdminId)
+        var result = await grains.Reference<IUserGrain>(BootstrapAdminId)
             .RegisterAsync(new RegisterCommand(s.AdminEmail, s.AdminUsername, password, "Administrator", UserRole.SuperAdmin));
         if (result.Status == AccountStatus.Ok)
         {
