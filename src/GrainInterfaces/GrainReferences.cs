@@ -3,7 +3,7 @@ namespace OwlFactory.GrainInterfaces;
 /// <summary>
 /// Grain references for the hot paths, built from the grain's id. Orleans' <c>GetGrain&lt;T&gt;(key)</c> works out
 /// which grain type and interface type <c>T</c> stands for on every call, by reading the interface's
-/// attributes and formatting its name; a perf profile put that at 8 % of an API host's CPU under heartbeats and 3–5 %
+/// attributes and formatting its name; a perf profile put that at 8 % of an API host's CPU under heartbeats and 6 %
 /// of a silo's end to end (docs/benchmarks.md, eighth round). These resolve each interface once, with Orleans' own
 /// <c>GetGrain</c>, and from then on only build the reference. A reference from either way is the same reference.
 /// </summary>
